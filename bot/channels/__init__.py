@@ -1,0 +1,1 @@
+"""Channel adapters: each translates its platform's events to Incoming and Replies back."""

@@ -1,0 +1,35 @@
+"""Which channels `dvcbot run` starts: every one whose token is configured."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.config import Config, Secrets
+from bot.core.assistant import Assistant
+from bot.httpserver import HttpServer
+
+
+class Channel(Protocol):
+    """A running channel adapter."""
+
+    name: str
+
+    async def start(self, assistant: Assistant, http: HttpServer) -> None:
+        """Start receiving (polling task or webhook routes on `http`)."""
+
+    async def stop(self) -> None:
+        """Stop cleanly (confirm offsets, close sessions)."""
+
+
+def configured_channels(config: Config, secrets: Secrets) -> list[Channel]:
+    """Build an adapter for every channel that has its secrets set.
+
+    Args:
+        config: the configuration.
+        secrets: tokens from the environment.
+
+    Returns:
+        The adapters to start; empty means `dvcbot run` falls back to the console chat.
+    """
+    channels: list[Channel] = []
+    return channels

@@ -1,0 +1,172 @@
+"""The `dvcbot` command: wiring only; every behaviour lives in the packages."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.config import Config, Secrets, load_config
+from bot.core.brain import build_brain
+from bot.knowledge.loader import KnowledgeError
+from bot.yamlio import YamlError
+
+log = logging.getLogger(__name__)
+DEFAULT_CONFIG = "config.yaml"
+
+
+def _config(args: argparse.Namespace) -> Config:
+    path = args.config
+    if path is None and Path(DEFAULT_CONFIG).exists():
+        path = DEFAULT_CONFIG
+    return load_config(path)
+
+
+def cmd_kb_check(args: argparse.Namespace, config: Config) -> int:
+    """Validate knowledge and flows; print counts, or every error with file:line."""
+    try:
+        brain = build_brain(config)
+    except KnowledgeError as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        print(f"{len(exc.errors)} problem(s) found", file=sys.stderr)
+        return 1
+    kb = brain.kb
+    questions = sum(len(t.questions) for t in kb.topics.values())
+    print(f"ok: {len(kb.topics)} topics ({len(kb.required_ids)} required by the catalogue, "
+          f"all present), {questions} sample questions, {len(kb.abbreviations)} abbreviations, "
+          f"{len(brain.flows)} flows, version {kb.version}")
+    return 0
+
+
+def cmd_match(args: argparse.Namespace, config: Config) -> int:
+    """Read questions from stdin, print what the assistant would do, one JSON per line."""
+    from bot.matching.decide import decide
+
+    brain = build_brain(config)
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        if not text.strip():
+            continue
+        result = brain.index.match(text)
+        decision = decide(result, config.matching)
+        row = {"text": text, "topic": decision.topic, "score": decision.score,
+               "facet": decision.facet, "suggestions": list(decision.suggestions)}
+        if args.json:
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        else:
+            print(f"{decision.outcome:>7} {decision.topic or '-':<20} {decision.score:5.1f} "
+                  f"{decision.facet or '-':<9} {','.join(decision.suggestions)}  {text}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, config: Config) -> int:
+    """Print accuracy figures and errors for a labelled JSON Lines file."""
+    from bot.matching.evaluate import evaluate, format_report, load_set
+
+    brain = build_brain(config)
+    report = evaluate(brain.index, config.matching, load_set(args.file))
+    if args.json:
+        print(json.dumps({"all": report.overall.rates(),
+                          "with_diacritics": report.with_marks.rates(),
+                          "without_diacritics": report.without_marks.rates(),
+                          "errors": report.errors}, ensure_ascii=False, indent=2))
+    else:
+        print(format_report(report, args.max_errors))
+    return 0
+
+
+def cmd_flows(args: argparse.Namespace, config: Config) -> int:
+    """check | list | show ID."""
+    from bot.flows.render import flow_tree
+
+    if args.action == "check":
+        return cmd_kb_check(args, config)
+    brain = build_brain(config)
+    if args.action == "list":
+        for flow in brain.flows.values():
+            ends = sum(s.end for s in flow.steps.values())
+            print(f"{flow.id:<24} {len(flow.steps):>3} steps {ends:>2} ends  {flow.title}")
+        return 0
+    flow = brain.flows.get(args.id or "")
+    if flow is None:
+        print(f"unknown flow {args.id!r}; see `dvcbot flows list`", file=sys.stderr)
+        return 1
+    print(flow_tree(flow))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, config: Config) -> int:
+    """Chat in the console (also what `run` does when no channel is configured)."""
+    from bot.app import open_assistant
+    from bot.channels.console import run_console
+
+    async def main() -> int:
+        async with open_assistant(config) as assistant:
+            return await run_console(assistant)
+
+    return asyncio.run(main())
+
+
+def cmd_run(args: argparse.Namespace, config: Config) -> int:
+    """Start every configured channel; the console when none has a token."""
+    from bot.channels.launch import configured_channels
+    from bot.runner import run_channels
+
+    channels = configured_channels(config, Secrets.from_env())
+    if not channels:
+        print("Không có kênh nào được cấu hình (chưa có token): chạy trợ lý trên console.\n"
+              "No channel token configured: starting the console chat.", file=sys.stderr)
+        return cmd_chat(args, config)
+    return asyncio.run(run_channels(config, channels))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="dvcbot", description="Trợ lý Dịch vụ công")
+    parser.add_argument("--config", help=f"config file (default: ./{DEFAULT_CONFIG} if present)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start the configured channels (console if none)")
+    sub.add_parser("chat", help="chat in the console; pipe a transcript through stdin")
+    kb = sub.add_parser("kb", help="knowledge base tools")
+    kb.add_argument("action", choices=["check"])
+    match = sub.add_parser("match", help="show what the bot would do with questions on stdin")
+    match.add_argument("--json", action="store_true", help="one JSON object per line")
+    ev = sub.add_parser("eval", help="measure matching on a labelled JSON Lines file")
+    ev.add_argument("file")
+    ev.add_argument("--json", action="store_true")
+    ev.add_argument("--max-errors", type=int, default=50)
+    flows = sub.add_parser("flows", help="guided flow tools")
+    flows.add_argument("action", choices=["check", "list", "show"])
+    flows.add_argument("id", nargs="?")
+    return parser
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
+    "run": cmd_run, "chat": cmd_chat, "kb": cmd_kb_check, "match": cmd_match,
+    "eval": cmd_eval, "flows": cmd_flows,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `dvcbot` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        config = _config(args)
+    except YamlError as exc:
+        print(f"{exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=config.log_level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return COMMANDS[args.command](args, config)
+    except KnowledgeError as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

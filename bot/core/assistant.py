@@ -1,0 +1,144 @@
+"""The Assistant: one turn end to end, independent of any chat SDK."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.config import Config
+from bot.core import answers, texts
+from bot.core.brain import Brain
+from bot.core.locks import KeyedLocks
+from bot.core.models import Button, Incoming, Reply
+from bot.core.router import Router
+from bot.privacy.redact import redact
+from bot.storage.base import Commit, FeedbackRecord, ReferralRecord, Store, TurnRecord
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Turn:
+    """The working state of one turn; the router fills in what gets logged."""
+
+    incoming: Incoming
+    user: str
+    session: dict[str, Any]
+    now: float
+    text: str = ""
+    redacted: str | None = None
+    normalized: str | None = None
+    outcome: str = "miss"
+    topic: str | None = None
+    score: float | None = None
+    facet: str | None = None
+    flow_id: str | None = None
+    step_id: str | None = None
+    feedback: FeedbackRecord | None = None
+    referral: ReferralRecord | None = None
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        """text, button or start."""
+        if self.incoming.start_payload is not None:
+            return "start"
+        return "button" if self.incoming.button is not None else "text"
+
+
+class Assistant:
+    """Decides every reply. Channels call `handle()`; nothing here knows a chat SDK."""
+
+    def __init__(self, brain: Brain, store: Store, config: Config,
+                 pseudonymize: Callable[[str, str], str],
+                 clock: Callable[[], float] = time.time) -> None:
+        """Wire the assistant.
+
+        Args:
+            brain: knowledge, index and flows.
+            store: sessions and logs.
+            config: the configuration (thresholds, allow-list).
+            pseudonymize: (channel, channel user id) → pseudonymous key.
+            clock: wall-clock seconds; tests inject a fake one.
+        """
+        self.brain = brain
+        self.store = store
+        self.config = config
+        self.pseudonymize = pseudonymize
+        self.clock = clock
+        self._locks = KeyedLocks()
+
+    def swap_brain(self, brain: Brain) -> None:
+        """Replace knowledge and flows at once (hot reload); turns in flight keep theirs."""
+        self.brain = brain
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Process one citizen event and return the replies to send, in order.
+
+        The session and the turn's log row are committed in one transaction before this
+        returns. A redelivered event (same channel and update id) returns no reply.
+
+        Args:
+            incoming: what the citizen did.
+
+        Returns:
+            Replies; only the last one carries buttons.
+        """
+        started = time.perf_counter()
+        user = self.pseudonymize(incoming.channel, incoming.user_key)
+        async with self._locks.hold(user):
+            if incoming.update_id and await self.store.seen_update(incoming.channel,
+                                                                   incoming.update_id):
+                log.info("dropping redelivered update %s/%s", incoming.channel,
+                         incoming.update_id)
+                return []
+            session = await self.store.load_session(user)
+            turn = Turn(incoming, user, session, self.clock())
+            brain = self.brain
+            try:
+                await Router(brain, self.config).route(turn)
+            except Exception:
+                log.exception("turn failed; answering with the fallback")
+                turn.replies = [answers.fallback(brain.kb, self.config.links.allow)]
+                turn.outcome = "error"
+            replies = _only_last_has_buttons(turn.replies)
+            session["buttons"] = [b.payload for b in replies[-1].buttons] if replies else []
+            session["updated"] = turn.now
+            await self.store.commit(self._commit(turn, started))
+        return replies
+
+    def _commit(self, turn: Turn, started: float) -> Commit:
+        incoming = turn.incoming
+        text = turn.redacted
+        if text is None and incoming.text is not None:
+            text = redact(incoming.text).text
+        if text is None and incoming.button is not None:
+            text = f"[nút] {incoming.button}"
+        if text is None and incoming.start_payload is not None:
+            text = f"/start {redact(incoming.start_payload).text}".strip()
+        record = TurnRecord(
+            ts=turn.now, channel=incoming.channel, user_key=turn.user, kind=turn.kind,
+            text=text, normalized=turn.normalized, outcome=turn.outcome, topic=turn.topic,
+            score=turn.score, facet=turn.facet, flow_id=turn.flow_id, step_id=turn.step_id,
+            referral=turn.session.get("referral"),
+            latency_ms=round((time.perf_counter() - started) * 1000, 3))
+        return Commit(turn.user, incoming.channel, turn.session, record, turn.feedback,
+                      turn.referral, incoming.update_id)
+
+
+def _only_last_has_buttons(replies: list[Reply]) -> list[Reply]:
+    """Typed numbers press the last reply's buttons, so earlier replies carry none."""
+    out = []
+    for i, reply in enumerate(replies):
+        if i < len(replies) - 1 and reply.buttons:
+            reply = Reply(reply.text, (), reply.links)
+        out.append(reply)
+    return out
+
+
+def merge_buttons(reply: Reply, extra: list[Button]) -> Reply:
+    """Return `reply` with `extra` buttons put first."""
+    return Reply(reply.text, (*extra, *reply.buttons), reply.links)

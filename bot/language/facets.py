@@ -1,0 +1,58 @@
+"""Detect which facet of a topic a question asks about: fee, documents, time, where, steps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+FACETS = ("documents", "fee", "time", "where", "steps")
+
+FACET_LABELS = {
+    "documents": "Giấy tờ cần có",
+    "fee": "Phí, lệ phí",
+    "time": "Thời hạn",
+    "where": "Nộp ở đâu",
+    "steps": "Các bước",
+}
+
+
+class FacetDetector:
+    """Finds facet cue phrases in normalised text; the earliest cue wins."""
+
+    def __init__(self, cues: Mapping[str, Sequence[str]]) -> None:
+        """Create a detector.
+
+        Args:
+            cues: facet name → folded cue phrases ("bao nhieu tien", "o dau").
+        """
+        self._cues: list[tuple[tuple[str, ...], str]] = []
+        for facet, phrases in cues.items():
+            for phrase in phrases:
+                words = tuple(phrase.split())
+                if words:
+                    self._cues.append((words, facet))
+        # Longer cues first, so "bao lau" is not read as a shorter cue inside it.
+        self._cues.sort(key=lambda item: -len(item[0]))
+
+    def cue_words(self) -> frozenset[str]:
+        """Every word that appears in some cue (the matcher discounts them)."""
+        return frozenset(w for words, _ in self._cues for w in words)
+
+    def detect(self, tokens: Sequence[str]) -> str | None:
+        """Return the facet whose cue appears first in `tokens`, or None.
+
+        Args:
+            tokens: normalised tokens of the question.
+
+        Returns:
+            A facet name from FACETS, or None when the question asks no facet.
+        """
+        best: tuple[int, int, str] | None = None
+        for words, facet in self._cues:
+            n = len(words)
+            for i in range(len(tokens) - n + 1):
+                if tuple(tokens[i:i + n]) == words:
+                    candidate = (i, -n, facet)
+                    if best is None or candidate < best:
+                        best = candidate
+                    break
+        return best[2] if best else None

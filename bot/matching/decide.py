@@ -1,0 +1,47 @@
+"""Turn ranked candidates into one of three outcomes: answer, suggest, or miss."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.config import MatchingConfig
+from bot.matching.index import MatchResult
+
+SUGGEST_SPREAD = 15.0  # suggestions must be within this many points of the best
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the assistant will do with a question."""
+
+    outcome: str  # answer | suggest | miss
+    topic: str | None
+    score: float
+    facet: str | None
+    suggestions: tuple[str, ...]
+
+
+def decide(result: MatchResult, cfg: MatchingConfig) -> Decision:
+    """Pick the outcome for a match result.
+
+    Args:
+        result: ranked candidates from TopicIndex.match.
+        cfg: thresholds and margin.
+
+    Returns:
+        answer when the best topic is confident and clearly ahead; suggest when some topics
+        are plausible; miss otherwise.
+    """
+    cands = result.candidates
+    if not cands:
+        return Decision("miss", None, 0.0, result.facet, ())
+    best = cands[0]
+    runner_up = cands[1].score if len(cands) > 1 else 0.0
+    if best.score >= cfg.answer_threshold and best.score - runner_up >= cfg.margin:
+        return Decision("answer", best.topic_id, best.score, result.facet, ())
+    plausible = tuple(c.topic_id for c in cands
+                      if c.score >= cfg.suggest_threshold and best.score - c.score
+                      <= SUGGEST_SPREAD)[:cfg.max_suggestions]
+    if plausible:
+        return Decision("suggest", None, best.score, result.facet, plausible)
+    return Decision("miss", None, best.score, result.facet, ())

@@ -1,0 +1,46 @@
+"""Run the configured channels together until SIGTERM or Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Sequence
+
+from bot.app import Reloader, open_assistant
+from bot.channels.launch import Channel
+from bot.config import Config
+from bot.httpserver import HttpServer
+
+log = logging.getLogger(__name__)
+
+
+async def run_channels(config: Config, channels: Sequence[Channel]) -> int:
+    """Start channels and the shared HTTP server; stop them cleanly on a signal.
+
+    Returns:
+        The exit code.
+    """
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    async with open_assistant(config) as assistant:
+        http = HttpServer(config.http.host, config.http.port)
+        for channel in channels:
+            await channel.start(assistant, http)
+        await http.start()
+        reloader = asyncio.create_task(Reloader(assistant, config).run())
+        log.info("running: %s", ", ".join(c.name for c in channels))
+        await stop.wait()
+        log.info("stopping")
+        reloader.cancel()
+        for channel in channels:
+            try:
+                await channel.stop()
+            except Exception:
+                log.exception("channel %s did not stop cleanly", channel.name)
+        await http.stop()
+    return 0

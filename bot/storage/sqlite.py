@@ -1,0 +1,142 @@
+"""The production Store: one SQLite file through aiosqlite, WAL mode, numbered migrations."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import astuple, fields
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.base import Commit, FeedbackRecord, ReferralRecord, Store, TurnRecord
+from bot.storage.migrations import MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+_TURN_COLS = [f.name for f in fields(TurnRecord)]
+_FEEDBACK_COLS = [f.name for f in fields(FeedbackRecord)]
+_REFERRAL_COLS = [f.name for f in fields(ReferralRecord)]
+UPDATE_MEMORY_SECONDS = 7 * 24 * 3600  # redeliveries older than a week are not expected
+
+
+def _insert(table: str, cols: list[str]) -> str:
+    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+
+
+_TURN_SQL = _insert("turns", _TURN_COLS)
+_FEEDBACK_SQL = _insert("feedback", _FEEDBACK_COLS)
+_REFERRAL_SQL = _insert("referrals", _REFERRAL_COLS)
+
+
+async def migrate(db: aiosqlite.Connection) -> int:
+    """Apply every migration newer than `PRAGMA user_version`, each in its own transaction.
+
+    Args:
+        db: an open connection.
+
+    Returns:
+        The schema version after migrating.
+    """
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    current = int(row[0]) if row else 0
+    for number, sql in MIGRATIONS:
+        if number <= current:
+            continue
+        log.info("applying migration v%03d", number)
+        await db.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+        current = number
+    return current
+
+
+class SQLiteStore(Store):
+    """Sessions and logs in one SQLite file; every turn is one transaction."""
+
+    def __init__(self, path: str | Path) -> None:
+        """Create the store; call `open()` before use.
+
+        Args:
+            path: the database file (its folder is created), or ":memory:".
+        """
+        self.path = str(path)
+        self._db: aiosqlite.Connection | None = None
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        """The open connection."""
+        if self._db is None:
+            raise RuntimeError("SQLiteStore.open() was not called")
+        return self._db
+
+    async def open(self) -> None:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = await aiosqlite.connect(self.path, isolation_level=None)
+        await self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode survives a process crash (SIGKILL); only power loss can drop
+        # the last commits.
+        await self._db.execute("PRAGMA synchronous=NORMAL")
+        await self._db.execute("PRAGMA busy_timeout=5000")
+        await self._db.execute("PRAGMA secure_delete=ON")
+        await migrate(self._db)
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def load_session(self, user_key: str) -> dict[str, Any]:
+        async with self.db.execute("SELECT data FROM sessions WHERE user_key = ?",
+                                   (user_key,)) as cursor:
+            row = await cursor.fetchone()
+        return json.loads(row[0]) if row else {}
+
+    async def seen_update(self, channel: str, update_id: str) -> bool:
+        async with self.db.execute(
+                "SELECT 1 FROM processed_updates WHERE channel = ? AND update_id = ?",
+                (channel, update_id)) as cursor:
+            return await cursor.fetchone() is not None
+
+    async def commit(self, commit: Commit) -> None:
+        now = time.time()
+        db = self.db
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            await db.execute(
+                "INSERT INTO sessions (user_key, channel, data, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(user_key) DO UPDATE SET data = excluded.data,"
+                " channel = excluded.channel, updated_at = excluded.updated_at",
+                (commit.user_key, commit.channel, json.dumps(commit.session,
+                                                             ensure_ascii=False), now))
+            if commit.turn:
+                await db.execute(_TURN_SQL, astuple(commit.turn))
+            if commit.feedback:
+                await db.execute(_FEEDBACK_SQL, astuple(commit.feedback))
+            if commit.referral:
+                await db.execute(_REFERRAL_SQL, astuple(commit.referral))
+            if commit.update_id:
+                await db.execute("INSERT OR IGNORE INTO processed_updates VALUES (?, ?, ?)",
+                                 (commit.channel, commit.update_id, now))
+            await db.execute("COMMIT")
+        except BaseException:
+            await db.execute("ROLLBACK")
+            raise
+
+    async def get_value(self, key: str) -> str | None:
+        async with self.db.execute("SELECT value FROM kv WHERE key = ?", (key,)) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row else None
+
+    async def set_value(self, key: str, value: str) -> None:
+        await self.db.execute(
+            "INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key)"
+            " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            (key, value, time.time()))
+
+    async def forget_old_updates(self, older_than: float = UPDATE_MEMORY_SECONDS) -> None:
+        """Drop redelivery markers older than `older_than` seconds."""
+        await self.db.execute("DELETE FROM processed_updates WHERE ts < ?",
+                              (time.time() - older_than,))
