@@ -92,11 +92,11 @@ def cmd_flows(args: argparse.Namespace, config: Config) -> int:
             ends = sum(s.end for s in flow.steps.values())
             print(f"{flow.id:<24} {len(flow.steps):>3} steps {ends:>2} ends  {flow.title}")
         return 0
-    flow = brain.flows.get(args.id or "")
-    if flow is None:
+    chosen = brain.flows.get(args.id or "")
+    if chosen is None:
         print(f"unknown flow {args.id!r}; see `dvcbot flows list`", file=sys.stderr)
         return 1
-    print(flow_tree(flow))
+    print(flow_tree(chosen))
     return 0
 
 

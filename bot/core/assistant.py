@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.config import Config
-from bot.core import answers, texts
+from bot.core import answers
 from bot.core.brain import Brain
 from bot.core.locks import KeyedLocks
 from bot.core.models import Button, Incoming, Reply

@@ -159,7 +159,9 @@ class FlowEngine:
     def expired(self, session: dict[str, Any], now: float) -> bool:
         """True when the active flow has been idle longer than the expiry."""
         state = session.get("flow")
-        return bool(state) and now - float(state.get("updated", now)) > self.expiry_seconds
+        if not state:
+            return False
+        return now - float(state.get("updated", now)) > self.expiry_seconds
 
     def resume_prompt(self, session: dict[str, Any]) -> FlowTurn | None:
         """Ask a returning citizen whether to continue an expired flow where they left off."""

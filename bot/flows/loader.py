@@ -221,9 +221,10 @@ def _parse_flow(path: Path, allow: Sequence[str], errors: list[YamlError]) -> Fl
             steps[sid] = step
     if len(errors) > before:
         return None
-    flow = Flow(fid, str(data["title"]), tuple(data.get("topics") or ()), str(data["start"]),
-                steps, tuple((s["url"], s["title"]) for s in sources), data["reviewed"],
-                spath, data.line)
+    assert isinstance(sources, list)
+    flow = Flow(str(fid), str(data["title"]), tuple(data.get("topics") or ()),
+                str(data["start"]), steps, tuple((s["url"], s["title"]) for s in sources),
+                data["reviewed"], spath, data.line)
     _check_graph(flow, errors)
     return None if len(errors) > before else flow
 

@@ -172,7 +172,7 @@ def _validate_topic(node: Any, path: str, line: int, errs: _Collector) -> Topic 
         errs.add(path, node.line_of("kind"),
                  f"topic {tid}: kind: must be one of {', '.join(KINDS)}")
     summary = node.get("summary")
-    if _is_text(summary) and len(summary) > MAX_SUMMARY:
+    if isinstance(summary, str) and len(summary) > MAX_SUMMARY:
         errs.add(path, node.line_of("summary"),
                  f"topic {tid}: summary: {len(summary)} characters, keep it under {MAX_SUMMARY}")
     if len(errs.errors) > before:

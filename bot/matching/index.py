@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -46,7 +47,7 @@ class MatchResult:
 
 
 def _bigrams(tokens: Sequence[str]) -> set[str]:
-    return {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
+    return {f"{a} {b}" for a, b in itertools.pairwise(tokens)}
 
 
 class TopicIndex:

@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 
 class Pseudonymizer:
-    """Maps (channel, channel user id) to a stable key that cannot be reversed without the secret."""
+    """Maps (channel, user id) to a stable key that cannot be reversed without the secret."""
 
     def __init__(self, key: bytes) -> None:
         if len(key) < 16:
