@@ -34,8 +34,28 @@ class FacetDetector:
         self._cues.sort(key=lambda item: -len(item[0]))
 
     def cue_words(self) -> frozenset[str]:
-        """Every word that appears in some cue (the matcher discounts them)."""
+        """Every word that appears in some cue."""
         return frozenset(w for words, _ in self._cues for w in words)
+
+    def without_cues(self, tokens: Sequence[str]) -> list[str]:
+        """Remove whole cue phrases from `tokens`, longest first.
+
+        Only complete phrases go: "ho so" survives although "ho so gom" is a cue, so the
+        words that name a topic are kept for matching.
+
+        Args:
+            tokens: normalised tokens of the question.
+
+        Returns:
+            The tokens outside every cue phrase, in order.
+        """
+        keep = [True] * len(tokens)
+        for words, _ in self._cues:
+            n = len(words)
+            for i in range(len(tokens) - n + 1):
+                if all(keep[i:i + n]) and tuple(tokens[i:i + n]) == words:
+                    keep[i:i + n] = [False] * n
+        return [t for t, k in zip(tokens, keep, strict=True) if k]
 
     def detect(self, tokens: Sequence[str]) -> str | None:
         """Return the facet whose cue appears first in `tokens`, or None.

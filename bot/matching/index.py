@@ -67,7 +67,7 @@ class TopicIndex:
                 vocab.update(tokenize(text))
         self.normalizer = Normalizer(kb.abbreviations, vocab)
         self.facets = FacetDetector(kb.facet_cues)
-        self._ignore = frozenset(tokenize(" ".join(kb.stopwords))) | self.facets.cue_words()
+        self._stopwords = frozenset(tokenize(" ".join(kb.stopwords)))
         self._greetings = {self.normalizer.normalize(g) for g in kb.greetings}
         self._thanks = {self.normalizer.normalize(t) for t in kb.thanks}
         self._topic_terms: dict[str, set[str]] = {}
@@ -96,8 +96,12 @@ class TopicIndex:
         self.topic_ids = tuple(kb.topics)
 
     def content(self, tokens: Sequence[str]) -> list[str]:
-        """Drop stopwords and facet cue words, keeping the words that name a topic."""
-        return [t for t in tokens if t not in self._ignore]
+        """Drop facet cue phrases and stopwords, keeping the words that name a topic.
+
+        Cues go as whole phrases: dropping every word of every cue would also drop topic
+        words ("ho so", "online", "thanh toan") that merely occur inside some cue.
+        """
+        return [t for t in self.facets.without_cues(tokens) if t not in self._stopwords]
 
     def is_greeting(self, normalized: str) -> bool:
         """A message that is only a greeting."""
