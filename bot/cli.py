@@ -45,7 +45,7 @@ def cmd_kb_check(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_match(args: argparse.Namespace, config: Config) -> int:
     """Read questions from stdin, print what the assistant would do, one JSON per line."""
-    from bot.matching.decide import decide
+    from bot.matching.decide import Decision, decide
 
     brain = build_brain(config)
     for line in sys.stdin:
@@ -54,6 +54,9 @@ def cmd_match(args: argparse.Namespace, config: Config) -> int:
             continue
         result = brain.index.match(text)
         decision = decide(result, config.matching)
+        if brain.index.is_greeting(text) or brain.index.is_thanks(text):
+            # The assistant answers these with the main menu, never with a topic.
+            decision = Decision("social", None, 0.0, None, ())
         row = {"text": text, "topic": decision.topic, "score": decision.score,
                "facet": decision.facet, "suggestions": list(decision.suggestions)}
         if args.json:
@@ -125,6 +128,39 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     return asyncio.run(run_channels(config, channels))
 
 
+def cmd_link(args: argparse.Namespace, config: Config) -> int:
+    """Print a deep link (and write a QR poster) for a topic or flow, tagged with a team."""
+    from bot.referrals import LinkError, make_payload, save_qr, telegram_link
+
+    brain = build_brain(config)
+    if args.topic and args.topic not in brain.kb.topics:
+        print(f"unknown topic {args.topic!r}", file=sys.stderr)
+        return 1
+    if args.flow and args.flow not in brain.flows:
+        print(f"unknown flow {args.flow!r}; see `dvcbot flows list`", file=sys.stderr)
+        return 1
+    target = args.topic or (f"flow-{args.flow}" if args.flow else "")
+    try:
+        payload = make_payload(target, args.team or "")
+    except LinkError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"payload: {payload or '(none: main menu)'}")
+    print(f"console: /start {payload}".rstrip())
+    if not config.telegram.username:
+        print("telegram: set telegram.username in the config to print the t.me link")
+        return 0
+    url = telegram_link(config.telegram.username, payload)
+    print(f"telegram: {url}")
+    if args.qr:
+        try:
+            print(f"qr: {save_qr(url, args.qr)}")
+        except LinkError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="dvcbot", description="Trợ lý Dịch vụ công")
@@ -140,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file")
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--max-errors", type=int, default=50)
+    link = sub.add_parser("link", help="deep link and QR poster for a topic or flow and a team")
+    target = link.add_mutually_exclusive_group()
+    target.add_argument("--topic", help="topic id the link opens")
+    target.add_argument("--flow", help="flow id the link starts")
+    link.add_argument("--team", help="community team code, counted in reports")
+    link.add_argument("--qr", help="write a QR code to this .svg or .png file")
     flows = sub.add_parser("flows", help="guided flow tools")
     flows.add_argument("action", choices=["check", "list", "show"])
     flows.add_argument("id", nargs="?")
@@ -148,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "run": cmd_run, "chat": cmd_chat, "kb": cmd_kb_check, "match": cmd_match,
-    "eval": cmd_eval, "flows": cmd_flows,
+    "eval": cmd_eval, "flows": cmd_flows, "link": cmd_link,
 }
 
 

@@ -70,6 +70,7 @@ class TelegramConfig:
     mode: str = "polling"
     base_url: str = "https://api.telegram.org/bot"
     base_file_url: str = "https://api.telegram.org/file/bot"
+    username: str = ""
     webhook_url: str = ""
     webhook_path: str = "/telegram/webhook"
     staff_ids: list[int] = field(default_factory=list)
@@ -96,6 +97,7 @@ class ZaloOAConfig:
     oauth_url: str = "https://oauth.zaloapp.com"
     webhook_path: str = "/zalo-oa/webhook"
     max_event_age_seconds: int = 300
+    reply_reference: str = "quote"
 
 
 @dataclass
@@ -149,6 +151,7 @@ class Secrets:
 _CHOICES = {
     ("telegram", "mode"): ("polling", "webhook"),
     ("zalo_bot", "mode"): ("polling", "webhook"),
+    ("zalo_oa", "reply_reference"): ("quote", "recipient", "none"),
     ("", "log_level"): ("DEBUG", "INFO", "WARNING", "ERROR"),
 }
 _PATH_KEYS = {("", "knowledge_dir"), ("", "flows_dir"), ("storage", "path")}
