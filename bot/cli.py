@@ -210,5 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for error in exc.errors:
             print(error, file=sys.stderr)
         return 1
+    except YamlError as exc:  # a setting only checked when a channel is built
+        print(f"{exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.config import Config, Secrets
+from bot.config import Config, ConfigError, Secrets
 from bot.core.assistant import Assistant
 from bot.httpserver import HttpServer
 
@@ -32,4 +32,12 @@ def configured_channels(config: Config, secrets: Secrets) -> list[Channel]:
         The adapters to start; empty means `dvcbot run` falls back to the console chat.
     """
     channels: list[Channel] = []
+    if secrets.telegram_token and config.telegram.enabled:
+        from bot.channels.telegram import TelegramChannel  # imports PTB only when used
+
+        try:
+            channels.append(TelegramChannel(config.telegram, secrets.telegram_token,
+                                            secrets.telegram_webhook_secret))
+        except ValueError as exc:
+            raise ConfigError(config.source, 0, f"telegram: {exc}") from exc
     return channels

@@ -1,0 +1,119 @@
+"""Translate Telegram updates into the core's `Incoming`; decide when a group addresses us."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from telegram import CallbackQuery, Chat, Message, MessageEntity, Update, User
+
+from bot.core.models import Incoming
+
+CHANNEL = "telegram"
+START_RE = re.compile(r"^/start(?:@(?P<bot>\w+))?(?:\s+(?P<payload>.*))?$", re.DOTALL)
+COMMAND_RE = re.compile(r"^/\w+(?:@(?P<bot>\w+))?(?:\s|$)")
+GROUP_TYPES = (Chat.GROUP, Chat.SUPERGROUP)
+
+
+@dataclass(frozen=True)
+class BotIdentity:
+    """Who we are, from getMe: needed to tell whether a group message addresses us."""
+
+    id: int
+    username: str
+
+
+def is_group(chat: Chat) -> bool:
+    """Groups and supergroups (channels are not subscribed to)."""
+    return chat.type in GROUP_TYPES
+
+
+def addresses_bot(message: Message, me: BotIdentity) -> bool:
+    """Whether a group message is meant for the bot.
+
+    In a group the bot answers only a command (without `@other_bot`), a message that
+    mentions `@our_bot`, or a reply to one of its own messages; everything else is chatter
+    between people.
+
+    Args:
+        message: the group message.
+        me: the bot's identity.
+
+    Returns:
+        True when the bot should answer.
+    """
+    reply_to = message.reply_to_message
+    if reply_to is not None and reply_to.from_user is not None \
+            and reply_to.from_user.id == me.id:
+        return True
+    text = message.text or ""
+    command = COMMAND_RE.match(text)
+    if command is not None:
+        target = command.group("bot")
+        return target is None or target.lower() == me.username.lower()
+    mentions = message.parse_entities([MessageEntity.MENTION]).values()
+    return any(m.lstrip("@").lower() == me.username.lower() for m in mentions)
+
+
+def _strip_mention(text: str, me: BotIdentity) -> str:
+    if not me.username:
+        return text
+    cleaned = re.sub(rf"@{re.escape(me.username)}\b", " ", text, flags=re.IGNORECASE)
+    return re.sub(r"[ \t]{2,}", " ", cleaned).strip()
+
+
+def from_message(update: Update, message: Message, me: BotIdentity,
+                 staff_ids: Collection[int]) -> Incoming | None:
+    """Translate a new message; None when it is group chatter not addressed to the bot.
+
+    Args:
+        update: the update carrying the message (its id drops redeliveries).
+        message: the message.
+        me: the bot's identity.
+        staff_ids: Telegram user ids of staff.
+
+    Returns:
+        The Incoming, with `text=""` for stickers, photos, voice and other non-text content
+        (the core answers those with a polite "I only read text").
+    """
+    if is_group(message.chat) and not addresses_bot(message, me):
+        return None
+    user, chat = message.from_user, message.chat
+    text = message.text
+    if text is None:
+        return _incoming(update, chat, user, staff_ids, text="")
+    start = START_RE.match(text.strip())
+    if start is not None:
+        payload = (start.group("payload") or "").strip()
+        return _incoming(update, chat, user, staff_ids, start_payload=payload)
+    if is_group(chat):
+        text = _strip_mention(text, me)
+    return _incoming(update, chat, user, staff_ids, text=text)
+
+
+def from_callback(update: Update, query: CallbackQuery,
+                  staff_ids: Collection[int]) -> Incoming | None:
+    """Translate a button press; None when it carries no data or no chat (inline mode).
+
+    Args:
+        update: the update carrying the query.
+        query: the callback query.
+        staff_ids: Telegram user ids of staff.
+
+    Returns:
+        The Incoming with `button` set to the pressed payload.
+    """
+    if query.data is None or query.message is None:
+        return None
+    return _incoming(update, query.message.chat, query.from_user, staff_ids,
+                     button=query.data)
+
+
+def _incoming(update: Update, chat: Chat, user: User | None, staff_ids: Collection[int], *,
+              text: str | None = None, start_payload: str | None = None,
+              button: str | None = None) -> Incoming:
+    return Incoming(CHANNEL, str(chat.id), text=text, button=button,
+                    start_payload=start_payload, update_id=str(update.update_id),
+                    locale=user.language_code if user else None,
+                    is_staff=user is not None and user.id in staff_ids)

@@ -1,0 +1,359 @@
+"""The real python-telegram-bot Application, through our adapter, against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram.render import utf16_len
+from bot.channels.telegram.sender import Sender
+from bot.config import Config, TelegramConfig
+from bot.core import texts
+from bot.core.assistant import Assistant
+from bot.core.brain import Brain
+from bot.core.models import Button, Incoming, Reply
+from bot.flows.loader import Flow
+from bot.httpserver import HttpServer
+from bot.matching.decide import decide
+from bot.privacy.pseudonym import Pseudonymizer
+from bot.storage.sqlite import SQLiteStore
+from tests.fakes.telegram_api import FakeBotAPI
+
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+KEY = b"telegram-test-pseudonym-key-0123456789"
+SECRET = "s3cret-Token_42"
+WEBHOOK_URL = "https://bot.example.gov.vn/telegram/webhook"
+ALICE, BOB = 1001, 1002
+AMBIGUOUS = ["giay to", "dang ky cho con", "lam the", "tai khoan", "cap lai", "ho so cho be",
+             "lam giay to cho con", "dang ky", "the", "nop tien", "mat giay", "doi"]
+
+
+@dataclass
+class Running:
+    """A started channel and what the test needs to drive it."""
+
+    channel: TelegramChannel
+    http: HttpServer
+    assistant: Assistant
+    sleeps: list[float] = field(default_factory=list)
+
+    @property
+    def webhook(self) -> str:
+        return f"http://127.0.0.1:{self.http.bound_port}/telegram/webhook"
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """httpx honours proxy variables; the fake is on 127.0.0.1 and must be reached directly."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    api = FakeBotAPI()
+    await api.start()
+    yield api
+    await api.close()
+
+
+@pytest.fixture
+def run(fake: FakeBotAPI, brain: Brain, config: Config, tmp_path: Path
+        ) -> Callable[..., contextlib.AbstractAsyncContextManager[Running]]:
+    """`async with run(mode=..., sleep=...) as bot:` a channel on a tmp SQLite assistant."""
+
+    @contextlib.asynccontextmanager
+    async def running(mode: str = "polling", assistant: Assistant | None = None,
+                      sleep: Callable[[float], object] | None = None) -> AsyncIterator[Running]:
+        store = SQLiteStore(tmp_path / "bot.sqlite3")
+        await store.open()
+        assistant = assistant or Assistant(brain, store, config, Pseudonymizer(KEY))
+        sleeps: list[float] = []
+
+        async def record(seconds: float) -> None:
+            sleeps.append(seconds)
+            if sleep is not None:
+                await sleep(seconds)  # type: ignore[misc]
+            await asyncio.sleep(0)
+
+        tg = TelegramConfig(mode=mode, base_url=fake.base_url, webhook_url=WEBHOOK_URL,
+                            staff_ids=[ALICE])
+        channel = TelegramChannel(tg, fake.token, SECRET, poll_timeout=1,
+                                  sender=Sender(sleep=record))
+        http = HttpServer("127.0.0.1", 0)
+        await channel.start(assistant, http)
+        await http.start()
+        try:
+            yield Running(channel, http, assistant, sleeps)
+        finally:
+            await channel.stop()
+            await http.stop()
+            await store.close()
+
+    return running
+
+
+async def answers(fake: FakeBotAPI, chat: int, count: int = 1) -> list[str]:
+    """Wait for `count` messages delivered to a chat; return all its texts."""
+    await fake.wait_for("sendMessage", count, chat_id=chat)
+    return fake.texts(chat)
+
+
+def payloads(message: dict) -> list[str]:
+    markup = message.get("reply_markup") or {"inline_keyboard": []}
+    return [b["callback_data"] for row in markup["inline_keyboard"] for b in row]
+
+
+# --- conversations -----------------------------------------------------------------------------
+async def test_deep_link_opens_the_topic_and_commands_are_set(fake, run, brain) -> None:
+    async with run():
+        fake.say(ALICE, "/start khai-sinh")
+        (text,) = await answers(fake, ALICE)
+    assert brain.kb.topics["khai-sinh"].title in text
+    assert payloads(fake.sent(ALICE)[-1])[-1] == "menu"
+    assert [c["command"] for c in fake.commands] == ["start", "menu", "help"]
+    assert "Cách dùng trợ lý" in [c["description"] for c in fake.commands]
+    methods = [c.method for c in fake.calls]
+    assert methods.index("getMe") < methods.index("deleteWebhook") < methods.index("getUpdates")
+
+
+async def test_question_answered_with_vietnamese_text_and_links(fake, run) -> None:
+    async with run():
+        fake.say(BOB, "lam giay khai sinh cho con")
+        (text,) = await answers(fake, BOB)
+    assert "Đăng ký khai sinh" in text
+    call = fake.calls_to("sendMessage", BOB)[0]
+    assert "parse_mode" not in call.params  # plain text: nothing to escape, nothing mangled
+    assert "https://" in text and ".gov.vn" in text
+    assert all(len(p.encode()) <= 64 for p in payloads(fake.sent(BOB)[-1]))
+
+
+async def test_did_you_mean_button_pressed(fake, run, brain, config) -> None:
+    question = next((q for q in AMBIGUOUS
+                     if decide(brain.index.match(q), config.matching).outcome == "suggest"),
+                    None)
+    assert question is not None, "no ambiguous sample question leads to 'did you mean'"
+    async with run():
+        fake.say(ALICE, question)
+        (suggest,) = await answers(fake, ALICE)
+        assert suggest.startswith(texts.SUGGEST)
+        offered = fake.sent(ALICE)[-1]
+        choice = next(p for p in payloads(offered) if p.startswith("top:"))
+        label = next(b["text"] for row in offered["reply_markup"]["inline_keyboard"]
+                     for b in row if b["callback_data"] == choice)
+        fake.press(ALICE, data=choice)
+        texts_now = await answers(fake, ALICE, 2)
+        await fake.wait_for("answerCallbackQuery")
+        await fake.wait_for("editMessageText")
+    topic = brain.kb.topics[choice.split(":")[1]]
+    assert topic.title in texts_now[-1]
+    pressed = fake.messages[(ALICE, offered["message_id"])]
+    assert pressed["text"].endswith(f"✅ {label}") and "reply_markup" not in pressed
+
+
+async def test_flow_walked_with_buttons(fake, run, brain) -> None:
+    flow_id, path = _walkable_flow(brain.flows)
+    async with run():
+        fake.say(BOB, f"/start flow-{flow_id}")
+        await answers(fake, BOB)
+        for number, data in enumerate(path, start=2):
+            assert data in payloads(fake.sent(BOB)[-1]), "the step did not offer its option"
+            fake.press(BOB, data=data)
+            await answers(fake, BOB, number)
+        await fake.wait_for("answerCallbackQuery", len(path))
+    last = fake.sent(BOB)[-1]
+    assert f"fb:f:{flow_id}:up" in payloads(last)  # the end step asks for feedback
+    assert texts.FEEDBACK_ASK in last["text"]
+
+
+def _walkable_flow(flows: dict[str, Flow]) -> tuple[str, list[str]]:
+    """A flow and the button payloads leading from its start to an end, buttons only."""
+    for flow in flows.values():
+        path: list[str] = []
+        step = flow.steps[flow.start]
+        seen = set()
+        while not step.end and step.options and not step.input and step.id not in seen:
+            seen.add(step.id)
+            index, option = next(((i, o) for i, o in enumerate(step.options, 1)
+                                  if o.next not in seen), (1, step.options[0]))
+            path.append(f"st:{flow.id}:{step.id}:{index}")
+            step = flow.steps[option.next]
+        if step.end and len(path) >= 2:
+            return flow.id, path
+    pytest.fail("no flow can be walked to its end with buttons")
+
+
+async def test_stale_button_gets_a_polite_menu(fake, run) -> None:
+    async with run():
+        fake.say(ALICE, "/menu")
+        await answers(fake, ALICE)
+        fake.press(ALICE, data="top:thu-tuc-da-bo")
+        texts_now = await answers(fake, ALICE, 2)
+        await fake.wait_for("answerCallbackQuery")
+    assert texts_now[-1].startswith(texts.STALE_BUTTON)
+
+
+async def test_sticker_and_photo_answered_politely(fake, run) -> None:
+    async with run():
+        fake.say(ALICE, sticker={"file_id": "s", "file_unique_id": "u", "type": "regular",
+                                 "width": 512, "height": 512, "is_animated": False,
+                                 "is_video": False})
+        fake.say(ALICE, photo=[{"file_id": "p", "file_unique_id": "q", "width": 90,
+                                "height": 90}])
+        texts_now = await answers(fake, ALICE, 2)
+    assert texts_now == [texts.NON_TEXT, texts.NON_TEXT]
+
+
+async def test_group_answers_only_when_addressed(fake, run) -> None:
+    group = -100200
+    async with run():
+        fake.say(group, "lam giay khai sinh cho con", user_id=ALICE, chat_type="supergroup")
+        fake.say(group, "/help@dvc_test_bot", user_id=BOB, chat_type="supergroup")
+        (text,) = await answers(fake, group)
+        fake.say(group, "@dvc_test_bot lam giay khai sinh cho con", user_id=ALICE,
+                 chat_type="supergroup",
+                 entities=[{"type": "mention", "offset": 0, "length": 13}])
+        await answers(fake, group, 2)
+    texts_now = fake.texts(group)
+    assert len(texts_now) == 2 and text.startswith(texts.HELP.split("\n")[0])
+    assert "Đăng ký khai sinh" in texts_now[1]
+
+
+async def test_edited_messages_are_ignored(fake, run) -> None:
+    async with run():
+        edited = fake.message_update(BOB, "lam cccd", edit_date=1)
+        fake.push({"update_id": edited["update_id"], "edited_message": edited["message"]})
+        fake.say(BOB, "/menu")
+        await answers(fake, BOB)
+    assert fake.texts(BOB) == [texts.MENU]  # checked after stop: no turn is left in flight
+
+
+# --- delivery guarantees -------------------------------------------------------------------------
+async def test_redelivered_update_is_answered_once(fake, run) -> None:
+    async with run():
+        update = fake.message_update(ALICE, "lam giay khai sinh cho con")
+        fake.push(update)
+        fake.push(update)  # the same update id again, as after a crash before confirming
+        fake.say(ALICE, "/menu")
+        await answers(fake, ALICE, 2)
+    texts_now = fake.texts(ALICE)
+    assert len(texts_now) == 2 and "Đăng ký khai sinh" in texts_now[0]
+    assert texts_now[1] == texts.MENU
+
+
+async def test_double_tap_on_a_button_runs_one_turn(fake, run) -> None:
+    async with run():
+        fake.say(BOB, "/menu")
+        await answers(fake, BOB)
+        data = payloads(fake.sent(BOB)[-1])[0]
+        message_id = fake.sent(BOB)[-1]["message_id"]
+        fake.press(BOB, data=data, message_id=message_id)
+        fake.press(BOB, data=data, message_id=message_id)
+        fake.say(BOB, "/help")
+        await answers(fake, BOB, 3)
+        await fake.wait_for("answerCallbackQuery", 2)  # both spinners stopped
+    texts_now = fake.texts(BOB)
+    assert len(texts_now) == 3 and texts_now[-1] == texts.HELP
+
+
+async def test_flood_control_is_honoured_then_delivered(fake, run) -> None:
+    fake.flood("sendMessage", ALICE, retry_after=7)
+    async with run() as bot:
+        fake.say(ALICE, "/menu")
+        (text,) = await answers(fake, ALICE)
+    assert text == texts.MENU
+    assert bot.sleeps == [7.0]
+    assert [c.status for c in fake.calls_to("sendMessage", ALICE, status=None)] == [429, 200]
+
+
+async def test_network_error_is_retried_with_backoff(fake, run) -> None:
+    fake.fail("sendMessage", 502, "Bad Gateway", chat_id=BOB, times=2)
+    async with run() as bot:
+        fake.say(BOB, "/menu")
+        await answers(fake, BOB)
+    assert bot.sleeps == [1.0, 2.0]
+
+
+async def test_blocked_user_is_not_retried_and_others_go_on(fake, run) -> None:
+    fake.block(ALICE)
+    async with run() as bot:
+        fake.say(ALICE, "/start khai-sinh")
+        fake.say(BOB, "/menu")
+        await answers(fake, BOB)
+        fake.say(ALICE, "/menu")
+        await fake.wait_for("sendMessage", 2, chat_id=ALICE, status=403)
+    assert len(fake.calls_to("sendMessage", ALICE, status=None)) == 2  # one per turn, no retry
+    assert bot.sleeps == []
+
+
+async def test_a_chat_waiting_on_flood_control_does_not_stall_others(fake, run) -> None:
+    release = asyncio.Event()
+
+    async def slow(seconds: float) -> None:
+        await release.wait()
+
+    fake.flood("sendMessage", ALICE, retry_after=30)
+    async with run(sleep=slow):
+        fake.say(ALICE, "/menu")
+        await fake.wait_for("sendMessage", 1, chat_id=ALICE, status=429)
+        fake.say(BOB, "/menu")
+        await answers(fake, BOB)  # answered while Alice's reply still waits
+        assert fake.calls_to("sendMessage", ALICE) == []
+        release.set()
+        await answers(fake, ALICE)
+
+
+async def test_long_answer_is_split_under_4096(fake, run, brain, config, tmp_path) -> None:
+    step = "Mở Cổng Dịch vụ công quốc gia, đăng nhập bằng tài khoản VNeID mức 2, điền tờ khai."
+    long_text = "\n\n".join(f"Bước {i}: " + " ".join([step] * 12) for i in range(1, 20))
+    reply = Reply(long_text, (Button("🏠 Menu chính", "menu"),))
+
+    class LongAssistant(Assistant):
+        async def handle(self, incoming: Incoming) -> list[Reply]:
+            return [reply]
+
+    store = SQLiteStore(tmp_path / "long.sqlite3")
+    await store.open()
+    async with run(assistant=LongAssistant(brain, store, config, Pseudonymizer(KEY))):
+        fake.say(BOB, "huong dan chi tiet")
+        await fake.wait_for("sendMessage", 3, chat_id=BOB)
+    await store.close()
+    sent = fake.sent(BOB)
+    assert all(utf16_len(m["text"]) <= 4096 for m in sent)
+    assert "\n\n".join(m["text"] for m in sent) == long_text
+    assert [bool(m.get("reply_markup")) for m in sent] == [False] * (len(sent) - 1) + [True]
+
+
+# --- webhook and shutdown ------------------------------------------------------------------------
+async def test_webhook_checks_the_secret(fake, run) -> None:
+    async with run(mode="webhook") as bot:
+        assert fake.webhook is not None
+        assert (fake.webhook["url"], fake.webhook["secret_token"]) == (WEBHOOK_URL, SECRET)
+        update = fake.message_update(ALICE, "/menu")
+        assert await fake.deliver_webhook(bot.webhook, update, "wrong") == 403
+        assert await fake.deliver_webhook(bot.webhook, update, None) == 403
+        assert await fake.deliver_webhook(bot.webhook, update, SECRET) == 200
+        assert await fake.deliver_webhook(bot.webhook, update, SECRET) == 200  # redelivery
+        follow = fake.message_update(ALICE, "/help")
+        assert await fake.deliver_webhook(bot.webhook, follow, SECRET) == 200
+        await answers(fake, ALICE, 2)
+    # The refused deliveries were not processed (else the accepted one would be a redelivery).
+    assert fake.texts(ALICE) == [texts.MENU, texts.HELP]
+    assert fake.calls_to("getUpdates", status=None) == []
+
+
+async def test_stop_confirms_the_update_offset(fake, run) -> None:
+    async with run():
+        update = fake.say(ALICE, "/menu")
+        await answers(fake, ALICE)
+    last = fake.calls_to("getUpdates")[-1]
+    assert last.params["offset"] == update["update_id"] + 1
+    assert last.params.get("timeout", 0) == 0
+    assert fake.confirmed_offset == update["update_id"] + 1 and fake.pending == []

@@ -1,0 +1,223 @@
+"""Telegram adapter pieces without a server: splitting, keyboards, update translation, retries."""
+
+from __future__ import annotations
+
+import pytest
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.channels.launch import configured_channels
+from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram.render import MAX_TEXT, keyboard, render_reply, split_text, utf16_len
+from bot.channels.telegram.sender import Blocked, Sender
+from bot.channels.telegram.translate import BotIdentity, from_callback, from_message
+from bot.config import Config, ConfigError, Secrets, TelegramConfig
+from bot.core.models import Button, Link, Reply
+from tests.fakes.telegram_api import FakeBotAPI
+
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+ME = BotIdentity(123456, "dvc_test_bot")
+PARAGRAPH = "Đăng ký khai sinh trực tuyến trên Cổng Dịch vụ công quốc gia. " * 20
+
+
+# --- splitting and rendering ----------------------------------------------------------------
+def test_short_text_is_one_chunk() -> None:
+    assert split_text("  Xin chào  ") == ["Xin chào"]
+    assert split_text("   ") == []
+
+
+def test_long_text_splits_on_paragraphs_under_the_limit() -> None:
+    paragraphs = [f"{i}. {PARAGRAPH}".strip() for i in range(8)]
+    text = "\n\n".join(paragraphs)
+    assert utf16_len(text) > MAX_TEXT
+    chunks = split_text(text)
+    assert len(chunks) > 1
+    assert all(utf16_len(c) <= MAX_TEXT for c in chunks)
+    # Nothing lost, and every chunk boundary is a paragraph boundary.
+    assert "\n\n".join(chunks) == text
+    assert all(c.split("\n\n")[0] in paragraphs for c in chunks)
+
+
+def test_a_paragraph_too_long_falls_back_to_lines_then_words() -> None:
+    line = "Bước: mở ứng dụng VNeID, chọn Thủ tục hành chính, điền tờ khai. "
+    text = "\n".join([line * 3] * 60)
+    chunks = split_text(text, limit=500)
+    assert all(utf16_len(c) <= 500 for c in chunks)
+    assert "".join(chunks).replace("\n", "").replace(" ", "") == \
+        text.replace("\n", "").replace(" ", "")
+    word = "x" * 1200
+    assert [len(c) for c in split_text(word, limit=500)] == [500, 500, 200]
+
+
+def test_emoji_count_twice_like_telegram() -> None:
+    assert utf16_len("🔒") == 2
+    chunks = split_text("🔒" * 3000)
+    assert [utf16_len(c) for c in chunks] == [4096, 1904]
+    assert all("\ud83d" not in c for c in chunks)  # no surrogate pair was cut
+
+
+def test_render_appends_links_and_puts_buttons_on_the_last_chunk() -> None:
+    reply = Reply("\n\n".join([PARAGRAPH] * 8),
+                  (Button("🧭 Hướng dẫn từng bước", "flow:khai-sinh-truc-tuyen"),),
+                  (Link("Cổng DVC", "https://dichvucong.gov.vn/p/home/dvc-trang-chu.html?a=1&b=2"),))
+    out = render_reply(reply)
+    assert len(out) > 1
+    assert all(not m.buttons for m in out[:-1])
+    assert out[-1].buttons == reply.buttons
+    assert out[-1].text.endswith(
+        "🔗 Cổng DVC: https://dichvucong.gov.vn/p/home/dvc-trang-chu.html?a=1&b=2")
+
+
+def test_keyboard_has_one_button_per_row() -> None:
+    buttons = (Button("Khai sinh", "top:khai-sinh"), Button("🏠 Menu chính", "menu"))
+    markup = keyboard(buttons)
+    assert markup is not None
+    assert [[b.text for b in row] for row in markup.inline_keyboard] == \
+        [["Khai sinh"], ["🏠 Menu chính"]]
+    assert markup.inline_keyboard[0][0].callback_data == "top:khai-sinh"
+    assert keyboard(()) is None
+
+
+# --- translating updates ---------------------------------------------------------------------
+def _update(data: dict) -> Update:
+    update = Update.de_json(data, None)
+    assert update is not None
+    return update
+
+
+def test_private_text_start_and_sticker() -> None:
+    fake = FakeBotAPI()
+    text = _update(fake.message_update(42, "lam giay khai sinh cho con"))
+    incoming = from_message(text, text.message, ME, {42})
+    assert incoming is not None
+    assert (incoming.channel, incoming.user_key, incoming.text) == \
+        ("telegram", "42", "lam giay khai sinh cho con")
+    assert incoming.update_id == str(text.update_id)
+    assert incoming.locale == "vi" and incoming.is_staff
+    start = _update(fake.message_update(42, "/start khai-sinh"))
+    incoming = from_message(start, start.message, ME, set())
+    assert incoming is not None and incoming.start_payload == "khai-sinh"
+    assert incoming.text is None and not incoming.is_staff
+    bare = _update(fake.message_update(42, "/start"))
+    assert from_message(bare, bare.message, ME, set()).start_payload == ""  # type: ignore
+    sticker = _update(fake.message_update(42, sticker={
+        "file_id": "s1", "file_unique_id": "u1", "type": "regular", "width": 512,
+        "height": 512, "is_animated": False, "is_video": False}))
+    incoming = from_message(sticker, sticker.message, ME, set())
+    assert incoming is not None and incoming.text == ""
+
+
+def test_group_messages_need_to_address_the_bot() -> None:
+    fake = FakeBotAPI()
+
+    def incoming(text: str, **extra: object):
+        update = _update(fake.message_update(-100, text, user_id=7, chat_type="supergroup",
+                                             **extra))
+        return from_message(update, update.message, ME, set())
+
+    assert incoming("lam cccd o dau") is None
+    assert incoming("/menu@other_bot") is None
+    assert incoming("/menu").text == "/menu"  # type: ignore[union-attr]
+    assert incoming("/start@dvc_test_bot khai-sinh").start_payload == "khai-sinh"  # type: ignore
+    mention = incoming("@dvc_test_bot lam cccd o dau", entities=[
+        {"type": "mention", "offset": 0, "length": 13}])
+    assert mention is not None and mention.text == "lam cccd o dau"
+    assert mention.user_key == "-100"
+    bot_message = {"message_id": 5, "date": 0, "chat": fake.chat(-100, "supergroup"),
+                   "from": fake.me, "text": "Bạn cần gì?"}
+    reply = incoming("dang ky tam tru", reply_to_message=bot_message)
+    assert reply is not None and reply.text == "dang ky tam tru"
+
+
+def test_callback_translates_to_a_button() -> None:
+    fake = FakeBotAPI()
+    fake.messages[(42, 7)] = {"message_id": 7, "date": 0, "chat": fake.chat(42),
+                              "from": fake.me, "text": "Chọn:"}
+    update = _update(fake.callback_update(42, "top:khai-sinh", message_id=7))
+    incoming = from_callback(update, update.callback_query, set())
+    assert incoming is not None
+    assert (incoming.user_key, incoming.button) == ("42", "top:khai-sinh")
+
+
+# --- the failure policy ----------------------------------------------------------------------
+class Script:
+    """An action failing with the given exceptions, then returning "sent"."""
+
+    def __init__(self, *errors: Exception) -> None:
+        self.errors = list(errors)
+        self.calls = 0
+
+    async def __call__(self) -> str:
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return "sent"
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def sender(sleeps: list[float]) -> Sender:
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+    return Sender(sleep=sleep, max_attempts=4)
+
+
+async def test_flood_control_waits_as_asked(sender: Sender, sleeps: list[float]) -> None:
+    action = Script(RetryAfter(7))
+    assert await sender.call("sendMessage", "x", action) == "sent"
+    assert sleeps == [7.0] and action.calls == 2
+
+
+async def test_too_long_a_flood_wait_is_dropped(sender: Sender, sleeps: list[float]) -> None:
+    action = Script(RetryAfter(3600))
+    assert await sender.call("sendMessage", "x", action) is None
+    assert sleeps == [] and action.calls == 1
+
+
+async def test_blocked_is_not_retried(sender: Sender, sleeps: list[float]) -> None:
+    action = Script(Forbidden("Forbidden: bot was blocked by the user"))
+    with pytest.raises(Blocked):
+        await sender.call("sendMessage", "x", action)
+    assert action.calls == 1 and sleeps == []
+
+
+async def test_network_errors_back_off_and_give_up(sender: Sender, sleeps: list[float]) -> None:
+    action = Script(NetworkError("Bad Gateway"), TimedOut(), NetworkError("x"), NetworkError("y"))
+    assert await sender.call("sendMessage", "x", action) is None
+    assert action.calls == 4 and sleeps == [1.0, 2.0, 4.0]
+    recovering = Script(TimedOut())
+    assert await sender.call("sendMessage", "x", recovering) == "sent"
+
+
+async def test_bad_request_is_not_retried(sender: Sender, sleeps: list[float]) -> None:
+    action = Script(BadRequest("Bad Request: message is too long"))
+    assert await sender.call("sendMessage", "x", action) is None
+    assert action.calls == 1 and sleeps == []
+
+
+# --- configuration ---------------------------------------------------------------------------
+def test_channel_is_configured_only_with_a_token() -> None:
+    config = Config()
+    assert configured_channels(config, Secrets()) == []
+    channels = configured_channels(config, Secrets(telegram_token="1:abc"))
+    assert [c.name for c in channels] == ["telegram"]
+    config.telegram.enabled = False
+    assert configured_channels(config, Secrets(telegram_token="1:abc")) == []
+
+
+def test_webhook_mode_needs_a_url_and_a_valid_secret() -> None:
+    config = TelegramConfig(mode="webhook", webhook_url="https://bot.example.gov.vn/tg")
+    with pytest.raises(ValueError, match="WEBHOOK_SECRET"):
+        TelegramChannel(config, "1:abc", "")
+    with pytest.raises(ValueError, match="WEBHOOK_SECRET"):
+        TelegramChannel(config, "1:abc", "has spaces!")
+    TelegramChannel(config, "1:abc", "s3cret_-X")
+    with pytest.raises(ValueError, match="webhook_url"):
+        TelegramChannel(TelegramConfig(mode="webhook"), "1:abc", "s3cret")
+    full = Config(telegram=TelegramConfig(mode="webhook"))
+    with pytest.raises(ConfigError, match=r"telegram\.webhook_url"):
+        configured_channels(full, Secrets(telegram_token="1:abc"))
