@@ -8,6 +8,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.channels.launch import configured_channels
 from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram.channel import api_url
 from bot.channels.telegram.render import MAX_TEXT, keyboard, render_reply, split_text, utf16_len
 from bot.channels.telegram.sender import Blocked, Sender
 from bot.channels.telegram.translate import BotIdentity, from_callback, from_message
@@ -193,6 +194,12 @@ async def test_network_errors_back_off_and_give_up(sender: Sender, sleeps: list[
     assert await sender.call("sendMessage", "x", recovering) == "sent"
 
 
+async def test_an_unexpected_error_drops_the_call(sender: Sender, sleeps: list[float]) -> None:
+    action = Script(KeyError("message_id"))  # e.g. a server answering a malformed result
+    assert await sender.call("sendMessage", "x", action) is None
+    assert action.calls == 1 and sleeps == []
+
+
 async def test_bad_request_is_not_retried(sender: Sender, sleeps: list[float]) -> None:
     action = Script(BadRequest("Bad Request: message is too long"))
     assert await sender.call("sendMessage", "x", action) is None
@@ -221,3 +228,11 @@ def test_webhook_mode_needs_a_url_and_a_valid_secret() -> None:
     full = Config(telegram=TelegramConfig(mode="webhook"))
     with pytest.raises(ConfigError, match=r"telegram\.webhook_url"):
         configured_channels(full, Secrets(telegram_token="1:abc"))
+
+
+def test_base_urls_are_normalised_for_ptb() -> None:
+    assert api_url("https://api.telegram.org/bot", "/bot") == "https://api.telegram.org/bot"
+    assert api_url("http://127.0.0.1:8081", "/bot") == "http://127.0.0.1:8081/bot"
+    assert api_url("http://127.0.0.1:8081/", "/file/bot") == "http://127.0.0.1:8081/file/bot"
+    assert api_url("http://tg.local/bot/", "/bot") == "http://tg.local/bot"
+    assert api_url("http://tg.local/api/{token}/", "/bot") == "http://tg.local/api/{token}/"

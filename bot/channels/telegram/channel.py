@@ -9,6 +9,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import BotCommand, CallbackQuery, Message, Update
@@ -40,6 +41,22 @@ COMMANDS = [
     BotCommand("menu", "Danh sách thủ tục, hướng dẫn từng bước"),
     BotCommand("help", "Cách dùng trợ lý"),
 ]
+
+
+def api_url(url: str, default_path: str) -> str:
+    """The prefix PTB appends the token to: `http://host:8081` gets `/bot`, a final `/` goes.
+
+    Args:
+        url: `telegram.base_url` or `telegram.base_file_url` (may contain `{token}`).
+        default_path: the path used when the URL has none.
+
+    Returns:
+        The URL to give PTB.
+    """
+    if "{token}" in url:
+        return url
+    url = url.rstrip("/")
+    return url + default_path if not urlsplit(url).path else url
 
 
 class TelegramChannel:
@@ -96,7 +113,8 @@ class TelegramChannel:
     def build_application(self) -> Application:
         """The PTB Application pointed at `telegram.base_url`, with our three handlers."""
         builder = (ApplicationBuilder().token(self.token)
-                   .base_url(self.config.base_url).base_file_url(self.config.base_file_url)
+                   .base_url(api_url(self.config.base_url, "/bot"))
+                   .base_file_url(api_url(self.config.base_file_url, "/file/bot"))
                    .concurrent_updates(True).job_queue(None))
         if self.config.mode == "webhook":
             builder = builder.updater(None)  # our aiohttp route feeds the update queue

@@ -110,4 +110,7 @@ class Sender:
             except TelegramError as exc:  # InvalidToken, Conflict, ...: retrying will not help
                 log.error("%s to %s failed: %s", what, chat, exc)
                 return None
+            except Exception:  # e.g. a result another Bot API server shaped differently
+                log.exception("%s to %s failed unexpectedly", what, chat)
+                return None
         return None
