@@ -40,4 +40,16 @@ def configured_channels(config: Config, secrets: Secrets) -> list[Channel]:
                                             secrets.telegram_webhook_secret))
         except ValueError as exc:
             raise ConfigError(config.source, 0, f"telegram: {exc}") from exc
+    if secrets.zalo_bot_token and config.zalo_bot.enabled:
+        from bot.channels.zalo_bot import ZaloBotChannel
+
+        try:
+            channels.append(ZaloBotChannel(config.zalo_bot, secrets.zalo_bot_token,
+                                           secrets.zalo_bot_webhook_secret))
+        except ValueError as exc:
+            raise ConfigError(config.source, 0, str(exc)) from exc
+    if config.zalo_oa.app_id and secrets.zalo_oa_secret_key and config.zalo_oa.enabled:
+        from bot.channels.zalo_oa import ZaloOAChannel
+
+        channels.append(ZaloOAChannel(config.zalo_oa, secrets))
     return channels

@@ -1,0 +1,196 @@
+"""The Zalo Official Account channel: signed webhook in, consultation messages out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from bot.channels.zalo_bot.tasks import BackgroundTasks
+from bot.channels.zalo_oa.api import TOKEN_EXPIRED, ZaloOAApi, ZaloOAError
+from bot.channels.zalo_oa.events import CHANNEL, OAEvent, parse_event
+from bot.channels.zalo_oa.render import Outgoing, render
+from bot.channels.zalo_oa.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_valid
+from bot.channels.zalo_oa.tokens import REFRESH_AHEAD_SECONDS, TokenManager, ZaloOAAuthError
+from bot.config import Secrets, ZaloOAConfig
+from bot.core.assistant import Assistant
+from bot.core.locks import KeyedLocks
+from bot.httpserver import HttpServer
+
+log = logging.getLogger(__name__)
+
+KEEPALIVE_MAX_SLEEP = 6 * 3600.0
+
+
+class ZaloOAChannel:
+    """Verifies and acknowledges events at once, then answers them in the background."""
+
+    name = CHANNEL
+
+    def __init__(self, config: ZaloOAConfig, secrets: Secrets,
+                 clock: Callable[[], float] = time.time) -> None:
+        """Check the settings; nothing is contacted before `start()`.
+
+        Args:
+            config: the zalo_oa section.
+            secrets: DVCBOT_ZALO_OA_SECRET_KEY, _APP_SECRET, _REFRESH_TOKEN, _ACCESS_TOKEN.
+            clock: wall-clock seconds (event age, token expiry).
+
+        Raises:
+            ValueError: the app id or the OA secret key is missing.
+        """
+        if not config.app_id or not secrets.zalo_oa_secret_key:
+            raise ValueError("zalo_oa: app_id and DVCBOT_ZALO_OA_SECRET_KEY are required")
+        self.config = config
+        self._secrets = secrets
+        self.clock = clock
+        self.tasks = BackgroundTasks(CHANNEL)
+        self._locks = KeyedLocks()
+        self._session: aiohttp.ClientSession | None = None
+        self._assistant: Assistant | None = None
+        self._keepalive: asyncio.Task[None] | None = None
+        self.tokens: TokenManager | None = None
+        self.api: ZaloOAApi | None = None
+
+    async def start(self, assistant: Assistant, http: HttpServer) -> None:
+        """Load the saved tokens and serve the webhook.
+
+        Args:
+            assistant: the core (its store keeps the rotated tokens).
+            http: the shared server (routes must be added before it starts).
+
+        Raises:
+            ZaloOAAuthError: no token saved and none in the environment.
+        """
+        self._assistant = assistant
+        self._session = aiohttp.ClientSession()
+        secrets = self._secrets
+        if not secrets.zalo_oa_app_secret:
+            log.warning("zalo-oa: DVCBOT_ZALO_OA_APP_SECRET is not set; tokens cannot be "
+                        "refreshed")
+        self.tokens = TokenManager(
+            assistant.store, self._session, oauth_url=self.config.oauth_url,
+            app_id=self.config.app_id, app_secret=secrets.zalo_oa_app_secret,
+            env_refresh_token=secrets.zalo_oa_refresh_token,
+            env_access_token=secrets.zalo_oa_access_token, clock=self.clock)
+        try:
+            await self.tokens.load()
+        except ZaloOAAuthError:
+            await self.stop()
+            raise
+        self.api = ZaloOAApi(self._session, self.config.base_url, self.tokens)
+        http.add_route("POST", self.config.webhook_path, self.webhook)
+        self._keepalive = asyncio.create_task(self._keep_fresh())
+
+    async def stop(self) -> None:
+        """Finish events in progress, stop refreshing, close the client."""
+        if self._keepalive is not None:
+            self._keepalive.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._keepalive
+            self._keepalive = None
+        await self.tasks.drain()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def _keep_fresh(self) -> None:
+        """Refresh ahead of expiry even when nobody writes, so the refresh token stays alive."""
+        assert self.tokens is not None
+        while True:
+            try:
+                if self.tokens.due():
+                    await self.tokens.access_token()
+            except (ZaloOAAuthError, TimeoutError) as exc:
+                log.error("zalo-oa: token refresh failed: %s", exc)
+            expires = self.tokens.tokens.expires_at
+            wait = expires - REFRESH_AHEAD_SECONDS - self.clock() if expires else 0.0
+            await asyncio.sleep(min(max(wait, 60.0), KEEPALIVE_MAX_SLEEP))
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """POST handler: verify signature and age, acknowledge at once, process after."""
+        raw = await request.read()
+        try:
+            event = json.loads(raw)
+        except ValueError:
+            return web.json_response({"error": 1, "message": "bad JSON"}, status=400)
+        if not isinstance(event, dict):
+            return web.json_response({"error": 1, "message": "bad event"}, status=400)
+        refusal = self._check(request, raw, event)
+        if refusal:
+            log.warning("zalo-oa: webhook event refused: %s", refusal)
+            return web.json_response({"error": 1, "message": refusal}, status=403)
+        self.tasks.spawn(self.process(event))
+        return web.json_response({"error": 0, "message": "ok"})
+
+    def _check(self, request: web.Request, raw: bytes, event: dict[str, Any]) -> str:
+        """Why the event is refused, or "" when it is authentic and fresh."""
+        app_id = str(event.get("app_id", ""))
+        if app_id != self.config.app_id:
+            return "unknown app_id"
+        candidates = [str(v) for v in (event.get("timestamp"),
+                                       request.headers.get(TIMESTAMP_HEADER)) if v]
+        timestamp = signature_valid(request.headers.get(SIGNATURE_HEADER, ""), app_id, raw,
+                                    candidates, self._secrets.zalo_oa_secret_key)
+        if timestamp is None:
+            return "bad signature"
+        try:
+            seconds = float(timestamp)
+        except ValueError:
+            return "bad timestamp"
+        seconds = seconds / 1000 if seconds > 1e11 else seconds  # Zalo sends milliseconds
+        if abs(self.clock() - seconds) > self.config.max_event_age_seconds:
+            return "stale timestamp"
+        return ""
+
+    async def process(self, event: dict[str, Any]) -> None:
+        """Handle one verified event and send the replies, one citizen at a time, in order.
+
+        Args:
+            event: the decoded event.
+        """
+        parsed = parse_event(event)
+        if parsed is None or self._assistant is None:
+            log.debug("zalo-oa: ignoring event %s", event.get("event_name"))
+            return
+        async with self._locks.hold(parsed.user_id):
+            replies = await self._assistant.handle(parsed.incoming)
+            outgoing = [item for reply in replies for item in render(reply)]
+            for number, item in enumerate(outgoing):
+                await self._send(parsed, item, first=number == 0)
+
+    async def _send(self, event: OAEvent, item: Outgoing, first: bool) -> None:
+        """Send one message; buttons the API refuses are sent again as a numbered list."""
+        assert self.api is not None
+        try:
+            await self.api.send(*self._addressed(event, item.message, first))
+        except ZaloOAError as exc:
+            if not item.fallback or exc.code == TOKEN_EXPIRED:
+                raise
+            log.warning("zalo-oa: buttons refused (%s); sending a numbered list", exc)
+            for number, message in enumerate(item.fallback):
+                await self.api.send(*self._addressed(event, message, first and number == 0))
+
+    def _addressed(self, event: OAEvent, message: dict[str, Any], first: bool
+                   ) -> tuple[dict[str, str], dict[str, Any]]:
+        """Recipient and message, the first reply referring to the citizen's message.
+
+        Replies that carry the inbound message id count as answers (free within the reply
+        window) rather than proactive messages; where v3 expects it is not settled, hence
+        `reply_reference`.
+        """
+        recipient = {"user_id": event.user_id}
+        if not first or not event.message_id:
+            return recipient, message
+        if self.config.reply_reference == "recipient":
+            recipient["message_id"] = event.message_id
+        elif self.config.reply_reference == "quote":
+            message = {**message, "quote_message_id": event.message_id}
+        return recipient, message

@@ -1,0 +1,83 @@
+"""Translate Zalo OA webhook events into the core's neutral `Incoming` events."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.models import Incoming
+
+CHANNEL = "zalo-oa"
+# A button click comes back as ordinary text equal to the button's payload; the "#" mark
+# tells it apart from typed text ("menu" typed stays a question, "#menu" is the button).
+PAYLOAD_MARK = "#"
+PAYLOAD_RE = re.compile(r"#([A-Za-z0-9_:.\-]{1,64})")
+TEXT_EVENTS = {"user_send_text"}
+# Events from the user that carry no text we can read: answered with a polite request.
+NON_TEXT_PREFIX = "user_send_"
+
+
+@dataclass(frozen=True)
+class OAEvent:
+    """An event the bot answers: who to reply to, the message to refer to, what happened."""
+
+    user_id: str
+    message_id: str | None
+    incoming: Incoming
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text_id(value: Any) -> str:
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def button_payload(text: str) -> str | None:
+    """The button payload carried by a clicked `oa.query.hide` button, if `text` is one."""
+    match = PAYLOAD_RE.fullmatch(text.strip())
+    return match.group(1) if match else None
+
+
+def parse_event(event: Any) -> OAEvent | None:
+    """Read one verified webhook event.
+
+    The OA's own messages (`oa_send_*` echoes), delivery and seen receipts, unfollows and
+    anonymous chats are ignored (None). A follow gets the welcome (`start_payload=""`).
+
+    Args:
+        event: the decoded JSON body.
+
+    Returns:
+        The event to handle, or None.
+    """
+    if not isinstance(event, dict):
+        return None
+    name = str(event.get("event_name", ""))
+    if name == "follow":
+        user_id = _text_id(_mapping(event.get("follower")).get("id"))
+        if not user_id:
+            return None
+        stamp = _text_id(event.get("timestamp"))
+        update_id = f"follow:{user_id}:{stamp}" if stamp else None
+        return OAEvent(user_id, None, Incoming(CHANNEL, user_id, start_payload="",
+                                               update_id=update_id))
+    if not name.startswith(NON_TEXT_PREFIX):
+        return None  # oa_send_* echoes, user_seen_message, unfollow, anonymous_*, ...
+    user_id = _text_id(_mapping(event.get("sender")).get("id"))
+    if not user_id:
+        return None
+    message = _mapping(event.get("message"))
+    message_id = _text_id(message.get("msg_id")) or None
+    text = message.get("text") if name in TEXT_EVENTS else None
+    if not isinstance(text, str):
+        incoming = Incoming(CHANNEL, user_id, text="", update_id=message_id)
+    elif (payload := button_payload(text)) is not None:
+        incoming = Incoming(CHANNEL, user_id, button=payload, update_id=message_id)
+    else:
+        incoming = Incoming(CHANNEL, user_id, text=text, update_id=message_id)
+    return OAEvent(user_id, message_id, incoming)
