@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.config import Config
@@ -14,7 +14,7 @@ from bot.core.brain import Brain
 from bot.core.locks import KeyedLocks
 from bot.core.models import Button, Incoming, Reply
 from bot.core.router import Router
-from bot.privacy.redact import redact
+from bot.privacy.redact import redact, scrub
 from bot.storage.base import Commit, FeedbackRecord, ReferralRecord, Store, TurnRecord
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ class Assistant:
             turn = Turn(incoming, user, session, self.clock())
             brain = self.brain
             try:
-                await Router(brain, self.config).route(turn)
+                await Router(brain, self.config, self.store).route(turn)
             except Exception:
                 log.exception("turn failed; answering with the fallback")
                 turn.replies = [answers.fallback(brain.kb, self.config.links.allow)]
@@ -116,7 +116,7 @@ class Assistant:
         if text is None and incoming.text is not None:
             text = redact(incoming.text).text
         if text is None and incoming.button is not None:
-            text = f"[nút] {incoming.button}"
+            text = redact(f"[nút] {incoming.button}").text
         if text is None and incoming.start_payload is not None:
             text = f"/start {redact(incoming.start_payload).text}".strip()
         record = TurnRecord(
@@ -125,7 +125,11 @@ class Assistant:
             score=turn.score, facet=turn.facet, flow_id=turn.flow_id, step_id=turn.step_id,
             referral=turn.session.get("referral"),
             latency_ms=round((time.perf_counter() - started) * 1000, 3))
-        return Commit(turn.user, incoming.channel, turn.session, record, turn.feedback,
+        feedback = turn.feedback
+        if feedback is not None and feedback.referral is None:
+            feedback = replace(feedback, referral=turn.session.get("referral"))
+        # Belt and braces: whatever the router or a flow put in the session is redacted too.
+        return Commit(turn.user, incoming.channel, scrub(turn.session), record, feedback,
                       turn.referral, incoming.update_id)
 
 

@@ -14,7 +14,7 @@ from bot.language.facets import FACETS
 from bot.language.normalize import MAX_INPUT_CHARS, nfc
 from bot.matching.decide import decide
 from bot.privacy.redact import redact
-from bot.storage.base import FeedbackRecord, ReferralRecord
+from bot.storage.base import FeedbackRecord, ReferralRecord, Store
 
 if TYPE_CHECKING:
     from bot.core.assistant import Turn
@@ -23,12 +23,16 @@ PAYLOAD_RE = re.compile(r"^[A-Za-z0-9_-]{0,64}$")
 MENU_WORDS = {"menu", "menu chinh", "danh sach", "danh muc", "trang chu", "bat dau"}
 HELP_WORDS = {"help", "tro giup", "huong dan su dung"}
 TEAM_SEPARATOR = "__"
+FOLLOW_UP_SECONDS = 2 * 3600  # a bare "bao lâu?" refers to the topic answered this long ago
+STAFF_COMMANDS = ("stats", "misses")
+FEEDBACK_WINDOW_SECONDS = 30 * 60  # a thumbs-down comment is expected soon after, or never
 
 
 class Router:
     """Stateless per turn: reads the brain and config, writes into the Turn."""
 
-    def __init__(self, brain: Brain, config: Config) -> None:
+    def __init__(self, brain: Brain, config: Config, store: Store | None = None) -> None:
+        self.store = store  # read-only here: staff reports
         self.brain = brain
         self.kb = brain.kb
         self.engine = brain.engine
@@ -38,12 +42,28 @@ class Router:
     async def route(self, turn: Turn) -> None:
         """Fill `turn.replies` and the fields to log."""
         incoming = turn.incoming
+        if incoming.start_payload is not None or incoming.button is not None:
+            turn.session.pop("awaiting", None)  # moved on: no comment is coming
+        staff = _staff_command(incoming.text) if incoming.is_staff and self.store else None
         if incoming.start_payload is not None:
             self.start(turn, incoming.start_payload)
         elif incoming.button is not None:
             self.button(turn, incoming.button)
+        elif staff is not None:
+            await self._staff(turn, *staff)
         else:
             self.text(turn, incoming.text or "")
+
+    async def _staff(self, turn: Turn, command: str, arg: str) -> None:
+        """`/stats [days]` and `/misses [days]` for configured staff: a short report."""
+        from bot.reports.staff import staff_reply
+
+        assert self.store is not None
+        turn.outcome = "staff"
+        turn.redacted = turn.normalized = f"/{command}"
+        titles = {tid: topic.title for tid, topic in self.kb.topics.items()}
+        text = await staff_reply(self.store, command, arg, turn.now, self.brain.flows, titles)
+        turn.replies = [Reply(text, (Button(texts.MENU_BUTTON, "menu"),))]
 
     # --- deep links -------------------------------------------------------------------
     def start(self, turn: Turn, payload: str) -> None:
@@ -51,6 +71,8 @@ class Router:
         payload = payload.strip()
         if not PAYLOAD_RE.match(payload):
             payload = ""
+        if redact(payload).kinds:
+            payload = ""  # a phone number or ID pasted into a link is no team code
         target, _, team = payload.partition(TEAM_SEPARATOR)
         if team:
             turn.session["referral"] = team
@@ -82,11 +104,16 @@ class Router:
         elif kind == "fac" and len(parts) == 2 and parts[0] in self.kb.topics \
                 and parts[1] in FACETS:
             turn.topic, turn.facet, turn.outcome = parts[0], parts[1], "facet"
+            turn.session["last_topic"] = {"id": parts[0], "at": turn.now}
             turn.replies = [answers.facet_detail(self.kb.topics[parts[0]], parts[1],
                                                  self.allow)]
             handled = True
         elif kind == "none":
             turn.outcome = "none_of_these"
+            asked = turn.session.pop("asked", None) or {}
+            # Log the question the suggestions missed, so reports group it with misses.
+            turn.redacted, turn.normalized = asked.get("text"), asked.get("normalized")
+            turn.topic = asked.get("topic")
             turn.replies = [answers.fallback(self.kb, self.allow)]
             handled = True
         elif kind == "fb" and len(parts) == 3:
@@ -131,12 +158,17 @@ class Router:
                 self.button(turn, buttons[number - 1])
                 return
         if normalized in MENU_WORDS:
+            turn.session.pop("awaiting", None)
             self._menu(turn)
             return
         if normalized in HELP_WORDS:
+            turn.session.pop("awaiting", None)
             turn.outcome, turn.replies = "help", [answers.main_menu(self.kb, texts.HELP)]
             return
-        if turn.session.get("awaiting") and not red.sensitive:
+        awaiting = turn.session.get("awaiting")
+        if awaiting and turn.now - float(awaiting.get("ts", 0)) > FEEDBACK_WINDOW_SECONDS:
+            turn.session.pop("awaiting", None)
+        elif awaiting and not red.sensitive:
             self._comment(turn, red.text)
             return
         if self.engine.expired(turn.session, turn.now):
@@ -155,7 +187,8 @@ class Router:
     def _command(self, turn: Turn, text: str) -> None:
         command, _, arg = text[1:].partition(" ")
         command = command.split("@", 1)[0].lower()
-        turn.normalized = f"/{command}"
+        turn.normalized = "/" + redact(command).text
+        turn.session.pop("awaiting", None)
         if command == "start":
             self.start(turn, arg)
         elif command == "menu":
@@ -184,6 +217,12 @@ class Router:
             turn.replies = [*prefix, answers.main_menu(self.kb, texts.THANKS_BACK)]
             return
         result = index.match(text)
+        recent = self._recent_topic(turn)
+        if recent and result.facet and not result.content:
+            # "phí bao nhiêu?" right after an answer asks about that same topic.
+            self._answer_topic(turn, recent, result.facet, outcome="answer")
+            turn.replies = [*prefix, *turn.replies]
+            return
         decision = decide(result, self.config.matching)
         turn.score, turn.facet = decision.score, decision.facet
         if decision.outcome == "answer" and decision.topic:
@@ -192,6 +231,8 @@ class Router:
         elif decision.outcome == "suggest":
             turn.outcome = "suggest"
             turn.topic = decision.suggestions[0]
+            turn.session["asked"] = {"text": text, "normalized": turn.normalized,
+                                     "topic": turn.topic}
             turn.replies = [answers.suggestions(self.kb, list(decision.suggestions),
                                                 decision.facet)]
         elif sensitive and not result.content:
@@ -212,6 +253,7 @@ class Router:
                       score: float | None = None) -> bool:
         topic = self.kb.topics[topic_id]
         turn.topic, turn.facet, turn.outcome = topic_id, facet, outcome
+        turn.session["last_topic"] = {"id": topic_id, "at": turn.now}
         if score is not None:
             turn.score = score
         with_flow = topic.flow if topic.flow in self.brain.flows else None
@@ -221,6 +263,14 @@ class Router:
                                             if not b.payload.startswith("flow:")), reply.links)
         turn.replies = [reply]
         return True
+
+    def _recent_topic(self, turn: Turn) -> str | None:
+        """The topic answered in this conversation within FOLLOW_UP_SECONDS, if any."""
+        last = turn.session.get("last_topic") or {}
+        tid = last.get("id")
+        if tid in self.kb.topics and turn.now - float(last.get("at", 0)) <= FOLLOW_UP_SECONDS:
+            return str(tid)
+        return None
 
     def _start_flow(self, turn: Turn, flow_id: str) -> bool:
         return self._apply(turn, self.engine.start(turn.session, flow_id, turn.now))
@@ -246,7 +296,7 @@ class Router:
         turn.outcome, turn.topic, turn.flow_id = "feedback", topic, flow
         if rating > 0:
             return self._menu(turn, texts.FEEDBACK_THANKS)
-        turn.session["awaiting"] = {"topic": topic, "flow": flow}
+        turn.session["awaiting"] = {"topic": topic, "flow": flow, "ts": turn.now}
         turn.replies = [Reply(texts.FEEDBACK_WHAT, (Button(texts.FEEDBACK_SKIP, "skip"),
                                                     Button(texts.MENU_BUTTON, "menu")))]
         return True
@@ -259,3 +309,12 @@ class Router:
             about.get("flow")
         self._menu(turn, texts.FEEDBACK_COMMENT_THANKS)
         turn.outcome = "feedback_comment"
+
+
+def _staff_command(text: str | None) -> tuple[str, str] | None:
+    """("stats" | "misses", argument) when `text` is a staff command."""
+    if not text or not text.lstrip().startswith("/"):
+        return None
+    command, _, arg = text.strip()[1:].partition(" ")
+    command = command.split("@", 1)[0].lower()
+    return (command, arg.strip()) if command in STAFF_COMMANDS else None

@@ -39,9 +39,10 @@ NON_TEXT = (
     "ví dụ: \"đăng ký tạm trú online\"."
 )
 SAFETY = (
-    "⚠️ Bạn đừng gửi mã OTP, mật khẩu, passcode, số thẻ hay số tài khoản cho bất kỳ ai, "
-    "kể cả trợ lý này. Mình không cần các thông tin đó. Cơ quan nhà nước không bao giờ gọi điện "
-    "hay nhắn tin xin OTP hoặc yêu cầu chuyển tiền. Mình đã không lưu thông tin bạn vừa gõ."
+    "⚠️ Bạn đừng gửi mã OTP, mật khẩu, passcode, số định danh (CCCD), số thẻ hay số tài khoản "
+    "cho bất kỳ ai, kể cả trợ lý này. Mình không cần các thông tin đó. Cơ quan nhà nước "
+    "không bao giờ gọi điện hay nhắn tin xin OTP hoặc yêu cầu chuyển tiền. Mình đã không lưu "
+    "thông tin bạn vừa gõ."
 )
 SAFETY_ID = (
     "🔒 Bạn không cần gửi số định danh, số điện thoại hay mã hồ sơ cho trợ lý. Mình đã che "

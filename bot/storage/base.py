@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -38,6 +38,7 @@ class FeedbackRecord:
     topic: str | None = None
     flow_id: str | None = None
     comment: str | None = None
+    referral: str | None = None  # the team whose link brought the citizen (v002)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,48 @@ class ReferralRecord:
     user_key: str
     code: str
     team: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    """Which part of the log a report reads: a time window (epoch seconds), channel, team."""
+
+    since: float | None = None
+    until: float | None = None
+    channel: str | None = None
+    team: str | None = None
+    max_wordings: int = 5000  # distinct miss wordings fetched, most frequent first
+
+
+@dataclass
+class LogStats:
+    """Aggregates read from the log for one ReportQuery (bot/reports turns them into a report).
+
+    Rows are plain tuples so both stores (SQL and pure Python) produce identical values.
+    """
+
+    turns: int = 0
+    users: int = 0
+    first_ts: float | None = None
+    last_ts: float | None = None
+    outcomes: dict[str, int] = field(default_factory=dict)
+    channels: dict[str, int] = field(default_factory=dict)
+    # (topic, outcome, turns) for turns that name a topic
+    topics: list[tuple[str, str, int]] = field(default_factory=list)
+    # (week number since the epoch in Vietnam time, topic or None, question turns)
+    weekly: list[tuple[int, str | None, int]] = field(default_factory=list)
+    # (normalized wording, outcome, topic or None, turns, an example redacted text)
+    wordings: list[tuple[str, str, str | None, int, str]] = field(default_factory=list)
+    # (topic or None, flow or None, thumbs up, thumbs down)
+    feedback: list[tuple[str | None, str | None, int, int]] = field(default_factory=list)
+    # (ts, topic or None, flow or None, redacted comment), newest first
+    comments: list[tuple[float, str | None, str | None, str]] = field(default_factory=list)
+    # (user_key, ts, flow_id, step_id, outcome) of flow turns, ordered by user then time
+    flow_events: list[tuple[str, float, str, str | None, str]] = field(default_factory=list)
+    # (team, arrivals through the team's links, distinct users)
+    referrals: list[tuple[str, int, int]] = field(default_factory=list)
+    # (team, turns, distinct users, misses) of citizens who came through a team's link
+    teams: list[tuple[str, int, int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -92,3 +135,25 @@ class Store(abc.ABC):
     @abc.abstractmethod
     async def set_value(self, key: str, value: str) -> None:
         """Write a small named value durably before returning."""
+
+    async def log_stats(self, query: ReportQuery) -> LogStats:
+        """Read the aggregates staff reports are built from (read-only).
+
+        Args:
+            query: time window, channel and team filters.
+
+        Returns:
+            The aggregates.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not serve reports")
+
+    async def purge(self, before: float) -> dict[str, int]:
+        """Delete log rows and idle sessions older than `before` (retention).
+
+        Args:
+            before: epoch seconds; older rows go.
+
+        Returns:
+            Rows deleted per table.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot purge")

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import copy
 import json
+import time
+from collections.abc import Iterable
 from typing import Any
 
-from bot.storage.base import Commit, FeedbackRecord, ReferralRecord, Store, TurnRecord
+from bot.storage.aggregate import aggregate
+from bot.storage.base import (
+    Commit,
+    FeedbackRecord,
+    LogStats,
+    ReferralRecord,
+    ReportQuery,
+    Store,
+    TurnRecord,
+)
 
 
 class MemoryStore(Store):
@@ -43,3 +54,27 @@ class MemoryStore(Store):
 
     async def set_value(self, key: str, value: str) -> None:
         self.values[key] = value
+
+    async def log_stats(self, query: ReportQuery) -> LogStats:
+        return aggregate(self.turns, self.feedback, self.referrals, query)
+
+    async def purge(self, before: float) -> dict[str, int]:
+        counts = {"turns": len(self.turns), "feedback": len(self.feedback),
+                  "referrals": len(self.referrals), "sessions": len(self.sessions)}
+        self.turns = [t for t in self.turns if t.ts >= before]
+        self.feedback = [f for f in self.feedback if f.ts >= before]
+        self.referrals = [r for r in self.referrals if r.ts >= before]
+        self.sessions = {k: v for k, v in self.sessions.items()
+                         if float(v.get("updated", time.time())) >= before}
+        return {"turns": counts["turns"] - len(self.turns),
+                "feedback": counts["feedback"] - len(self.feedback),
+                "referrals": counts["referrals"] - len(self.referrals),
+                "sessions": counts["sessions"] - len(self.sessions)}
+
+    async def append_log(self, turns: Iterable[TurnRecord],
+                         feedback: Iterable[FeedbackRecord] = (),
+                         referrals: Iterable[ReferralRecord] = ()) -> None:
+        """Add many log rows at once (the twin of SQLiteStore.append_log)."""
+        self.turns.extend(turns)
+        self.feedback.extend(feedback)
+        self.referrals.extend(referrals)

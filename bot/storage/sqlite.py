@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import astuple, fields
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-from bot.storage.base import Commit, FeedbackRecord, ReferralRecord, Store, TurnRecord
+from bot.storage import queries
+from bot.storage.base import (
+    Commit,
+    FeedbackRecord,
+    LogStats,
+    ReferralRecord,
+    ReportQuery,
+    Store,
+    TurnRecord,
+)
 from bot.storage.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -64,6 +75,9 @@ class SQLiteStore(Store):
         """
         self.path = str(path)
         self._db: aiosqlite.Connection | None = None
+        # One connection is shared by every coroutine: a transaction must not interleave
+        # with another one's statements.
+        self._write = asyncio.Lock()
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -102,6 +116,10 @@ class SQLiteStore(Store):
             return await cursor.fetchone() is not None
 
     async def commit(self, commit: Commit) -> None:
+        async with self._write:
+            await self._commit(commit)
+
+    async def _commit(self, commit: Commit) -> None:
         now = time.time()
         db = self.db
         await db.execute("BEGIN IMMEDIATE")
@@ -132,12 +150,59 @@ class SQLiteStore(Store):
         return str(row[0]) if row else None
 
     async def set_value(self, key: str, value: str) -> None:
-        await self.db.execute(
-            "INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key)"
-            " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            (key, value, time.time()))
+        async with self._write:
+            await self.db.execute(
+                "INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key)"
+                " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                (key, value, time.time()))
 
     async def forget_old_updates(self, older_than: float = UPDATE_MEMORY_SECONDS) -> None:
         """Drop redelivery markers older than `older_than` seconds."""
-        await self.db.execute("DELETE FROM processed_updates WHERE ts < ?",
-                              (time.time() - older_than,))
+        async with self._write:
+            await self.db.execute("DELETE FROM processed_updates WHERE ts < ?",
+                                  (time.time() - older_than,))
+
+    async def log_stats(self, query: ReportQuery) -> LogStats:
+        return await queries.log_stats(self.db, query)
+
+    async def purge(self, before: float) -> dict[str, int]:
+        async with self._write:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                deleted = await queries.purge(self.db, before)
+                await self.db.execute("DELETE FROM processed_updates WHERE ts < ?",
+                                      (time.time() - UPDATE_MEMORY_SECONDS,))
+                await self.db.execute("COMMIT")
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+            # Old page images would otherwise linger in the WAL file until a checkpoint.
+            await self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return deleted
+
+    async def append_log(self, turns: Iterable[TurnRecord],
+                         feedback: Iterable[FeedbackRecord] = (),
+                         referrals: Iterable[ReferralRecord] = ()) -> None:
+        """Insert many log rows in one transaction (imports, synthetic logs for benchmarks).
+
+        Args:
+            turns: turn records, already redacted.
+            feedback: feedback records.
+            referrals: referral records.
+        """
+        async with self._write:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                await self.db.executemany(_TURN_SQL, (astuple(t) for t in turns))
+                await self.db.executemany(_FEEDBACK_SQL, (astuple(f) for f in feedback))
+                await self.db.executemany(_REFERRAL_SQL, (astuple(r) for r in referrals))
+                await self.db.execute("COMMIT")
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+
+    async def export_rows(self, table: str, query: ReportQuery
+                          ) -> AsyncIterator[tuple[Any, ...]]:
+        """Rows of `turns` or `feedback` for analysts (see queries.EXPORT_COLUMNS)."""
+        async for row in queries.export_rows(self.db, table, query):
+            yield row

@@ -1,0 +1,128 @@
+"""Flow funnels from logged flow turns: started, reached each step, completed, dropped where."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from bot.flows.loader import Flow
+
+ENDED = {"flow_end": "completed", "flow_cancel": "cancelled"}
+
+
+@dataclass
+class StepCount:
+    """How many runs of a flow reached a step, and how many stopped there."""
+
+    step: str
+    reached: int = 0
+    abandoned: int = 0
+    cancelled: int = 0
+
+
+@dataclass
+class Funnel:
+    """One flow: runs started, completed, cancelled ("thoát"), abandoned (silently), open.
+
+    A run is abandoned when it did not end and was not continued: the citizen started
+    something else, or stayed away longer than `stale_after` before the report's end.
+    """
+
+    flow: str
+    title: str
+    started: int = 0
+    completed: int = 0
+    cancelled: int = 0
+    abandoned: int = 0
+    in_progress: int = 0
+    steps: list[StepCount] = field(default_factory=list)
+
+    @property
+    def completion_rate(self) -> float:
+        """Completed runs per started run (0 when none started)."""
+        return self.completed / self.started if self.started else 0.0
+
+
+@dataclass
+class _Run:
+    flow: str
+    last_step: str | None
+    last_ts: float
+    reached: set[str]
+
+
+def step_order(flow: Flow) -> list[str]:
+    """Steps in the order a citizen meets them (breadth-first from the start)."""
+    order, queue = [flow.start], [flow.start]
+    while queue:
+        step = flow.steps.get(queue.pop(0))
+        if step is None:
+            continue
+        nexts = [o.next for o in step.options] + ([step.input.next] if step.input else [])
+        for nxt in nexts:
+            if nxt not in order:
+                order.append(nxt)
+                queue.append(nxt)
+    return order
+
+
+def build_funnels(events: Iterable[tuple[str, float, str, str | None, str]],
+                  flows: Mapping[str, Flow], end_ts: float, stale_after: float
+                  ) -> list[Funnel]:
+    """Walk flow turns (ordered by user, then time) into per-flow funnels.
+
+    Args:
+        events: (user_key, ts, flow_id, step_id, outcome), as in LogStats.flow_events.
+        flows: known flows, for titles and step order (unknown flows still count).
+        end_ts: the end of the report window.
+        stale_after: seconds of silence after which an open run counts as abandoned.
+
+    Returns:
+        Funnels, most started first.
+    """
+    funnels: dict[str, Funnel] = {}
+    reached: dict[str, Counter[str]] = {}
+    stops: dict[str, Counter[tuple[str, str]]] = {}
+
+    def close(run: _Run, how: str) -> None:
+        funnel = funnels[run.flow]
+        setattr(funnel, how, getattr(funnel, how) + 1)
+        reached[run.flow].update(run.reached)
+        if how in ("abandoned", "cancelled") and run.last_step:
+            stops[run.flow][(run.last_step, how)] += 1
+
+    user, run = None, None
+    for user_key, ts, flow_id, step_id, outcome in events:
+        if user_key != user:
+            if run is not None:
+                close(run, "abandoned" if end_ts - run.last_ts > stale_after else "in_progress")
+            user, run = user_key, None
+        if outcome == "flow_start":
+            if run is not None:
+                close(run, "abandoned")  # replaced by a new flow: this one was left
+            if flow_id not in funnels:
+                title = flows[flow_id].title if flow_id in flows else flow_id
+                funnels[flow_id] = Funnel(flow_id, title)
+                reached[flow_id], stops[flow_id] = Counter(), Counter()
+            funnels[flow_id].started += 1
+            run = _Run(flow_id, step_id, ts, {step_id} if step_id else set())
+            continue
+        if run is None or run.flow != flow_id:
+            continue  # started before the report window
+        run.last_ts = ts
+        if step_id:
+            run.reached.add(step_id)
+            run.last_step = step_id
+        if outcome in ENDED:
+            close(run, ENDED[outcome])
+            run = None
+    if run is not None:
+        close(run, "abandoned" if end_ts - run.last_ts > stale_after else "in_progress")
+    for flow_id, funnel in funnels.items():
+        order = step_order(flows[flow_id]) if flow_id in flows else []
+        seen = [s for s in order if s in reached[flow_id]]
+        seen += sorted(set(reached[flow_id]) - set(seen), key=lambda s: -reached[flow_id][s])
+        funnel.steps = [StepCount(s, reached[flow_id][s], stops[flow_id][(s, "abandoned")],
+                                  stops[flow_id][(s, "cancelled")]) for s in seen]
+    return sorted(funnels.values(), key=lambda f: (-f.started, f.flow))
