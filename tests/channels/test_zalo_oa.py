@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,14 @@ from bot.core.brain import Brain
 from bot.core.models import Button, Reply
 from bot.privacy.pseudonym import Pseudonymizer
 from bot.storage.sqlite import SQLiteStore
-from tests.fakes.zalo_harness import StubAssistant, eventually, first_line, free_port, running
+from tests.fakes.zalo_harness import (
+    ManualClock,
+    StubAssistant,
+    eventually,
+    first_line,
+    free_port,
+    running,
+)
 from tests.fakes.zalo_oa_api import (
     APP_ID,
     OA_ID,
@@ -62,7 +70,7 @@ class Bot:
     """One bot process: an SQLite file, an assistant and the OA channel."""
 
     def __init__(self, oa: FakeZaloOA, brain: Brain, config: Config, db: Path,
-                 refresh_token: str | None = None) -> None:
+                 refresh_token: str | None = None, clock: Any = time.time) -> None:
         self.events: list[tuple[str, str]] = []
         self.store = RecordingStore(db, self.events)
         self.assistant = Assistant(brain, self.store, config, Pseudonymizer(TEST_KEY))
@@ -73,7 +81,7 @@ class Bot:
             ZaloOAConfig(app_id=APP_ID, base_url=oa.base_url, oauth_url=oa.base_url),
             Secrets(zalo_oa_secret_key=OA_SECRET_KEY, zalo_oa_app_secret=oa.app_secret,
                     zalo_oa_refresh_token=oa.initial_refresh if refresh_token is None
-                    else refresh_token))
+                    else refresh_token), clock=clock)
 
     async def __aenter__(self) -> Bot:
         await self.store.open()
@@ -231,6 +239,21 @@ async def test_expired_token_refreshes_once_and_retries(oa: FakeZaloOA,
     # Each new token was saved before any message used it.
     for token in set(oa.send_tokens):
         assert bot.events.index(("saved", token)) < bot.events.index(("sent", token))
+
+
+async def test_token_renewed_ahead_of_expiry(oa: FakeZaloOA, make_bot: Any) -> None:
+    clock = ManualClock(time.time())
+    async with make_bot(clock=clock) as bot:
+        await bot.post(user_text("u10", "xin chao", "a1", timestamp=str(int(clock() * 1000))))
+        await eventually(lambda: bool(oa.texts_to("u10")))
+        await bot.channel.tasks.drain()
+        first = oa.send_tokens[-1]
+        clock.advance(hours=24.5)  # the 25 h token is close to expiry but still accepted
+        await bot.post(user_text("u10", "xin chao", "a2", timestamp=str(int(clock() * 1000))))
+        await eventually(lambda: len(set(oa.send_tokens)) == 2)
+        await bot.channel.tasks.drain()
+    assert first in oa.valid_access and oa.send_tokens[-1] != first
+    assert oa.refreshes == 2 and oa.expired_sends == 0  # renewed before, not after, a -216
 
 
 async def test_rotation_survives_a_restart(oa: FakeZaloOA, make_bot: Any) -> None:

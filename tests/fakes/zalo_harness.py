@@ -45,6 +45,19 @@ def first_line(text: str) -> str:
     return text.strip().splitlines()[0]
 
 
+class ManualClock:
+    """A wall clock the test moves by hand (token expiry, event age)."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, *, hours: float) -> None:
+        self.now += hours * 3600
+
+
 class StubAssistant:
     """Stands in for the core: records what the channel passed, answers canned replies."""
 

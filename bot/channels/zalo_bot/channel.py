@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
 POLL_SECONDS = 30
 MAX_BACKOFF_SECONDS = 60.0
+MIN_EMPTY_POLL_SECONDS = 0.1
 
 
 class ZaloBotChannel:
@@ -101,7 +102,7 @@ class ZaloBotChannel:
         try:
             me = await self.api.call("getMe")
         except ZaloBotError as exc:
-            if exc.code in (401, 403, 404):
+            if exc.code in (401, 403):
                 raise ValueError(f"zalo_bot: the token was refused ({exc})") from exc
             log.warning("zalo-bot: getMe failed: %s", exc)
         except TimeoutError:
@@ -125,7 +126,9 @@ class ZaloBotChannel:
     async def _poll(self) -> None:
         """Long polling: one update per call; 408 (no update) just polls again."""
         backoff = 1.0
+        loop = asyncio.get_running_loop()
         while True:
+            began = loop.time()
             try:
                 updates = await self.api.get_updates(self.poll_seconds)
             except (ZaloBotError, TimeoutError) as exc:
@@ -135,6 +138,10 @@ class ZaloBotChannel:
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
                 continue
             backoff = 1.0
+            if not updates and loop.time() - began < MIN_EMPTY_POLL_SECONDS:
+                # A server that answers "no update" without holding the request would
+                # otherwise be polled in a tight loop.
+                await asyncio.sleep(1.0)
             for update in updates:
                 try:
                     await self.process(update)

@@ -18,7 +18,7 @@ from bot.channels.zalo_oa.api import TOKEN_EXPIRED, ZaloOAApi, ZaloOAError
 from bot.channels.zalo_oa.events import CHANNEL, OAEvent, parse_event
 from bot.channels.zalo_oa.render import Outgoing, render
 from bot.channels.zalo_oa.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_valid
-from bot.channels.zalo_oa.tokens import REFRESH_AHEAD_SECONDS, TokenManager, ZaloOAAuthError
+from bot.channels.zalo_oa.tokens import TokenManager, ZaloOAAuthError
 from bot.config import Secrets, ZaloOAConfig
 from bot.core.assistant import Assistant
 from bot.core.locks import KeyedLocks
@@ -110,8 +110,8 @@ class ZaloOAChannel:
                     await self.tokens.access_token()
             except (ZaloOAAuthError, TimeoutError) as exc:
                 log.error("zalo-oa: token refresh failed: %s", exc)
-            expires = self.tokens.tokens.expires_at
-            wait = expires - REFRESH_AHEAD_SECONDS - self.clock() if expires else 0.0
+            due_at = self.tokens.tokens.refresh_at
+            wait = due_at - self.clock() if due_at else 0.0
             await asyncio.sleep(min(max(wait, 60.0), KEEPALIVE_MAX_SLEEP))
 
     async def webhook(self, request: web.Request) -> web.Response:
@@ -132,7 +132,7 @@ class ZaloOAChannel:
 
     def _check(self, request: web.Request, raw: bytes, event: dict[str, Any]) -> str:
         """Why the event is refused, or "" when it is authentic and fresh."""
-        app_id = str(event.get("app_id", ""))
+        app_id = str(event.get("app_id") or self.config.app_id)
         if app_id != self.config.app_id:
             return "unknown app_id"
         candidates = [str(v) for v in (event.get("timestamp"),

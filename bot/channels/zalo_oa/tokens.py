@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 STORE_KEY = "zalo_oa.tokens"
 TOKEN_PATH = "/v4/oa/access_token"  # noqa: S105 - a URL path, not a secret
-REFRESH_AHEAD_SECONDS = 3600.0  # access tokens live ~25 h; renew an hour before expiry
+REFRESH_AHEAD_SECONDS = 3600.0  # access tokens live ~25 h: renew an hour (at most) early
 
 
 class ZaloOAAuthError(Exception):
@@ -28,12 +28,13 @@ class ZaloOAAuthError(Exception):
 
 @dataclass(frozen=True)
 class Tokens:
-    """The current pair; `expires_at` is 0 when unknown; `seed` fingerprints the env token."""
+    """The current pair; times are 0 when unknown; `seed` fingerprints the env token."""
 
     access_token: str
     refresh_token: str
     expires_at: float = 0.0
     seed: str = ""
+    refresh_at: float = 0.0  # when to renew: a little before `expires_at`
 
 
 def fingerprint(token: str) -> str:
@@ -98,9 +99,8 @@ class TokenManager:
 
     def due(self) -> bool:
         """True when there is no access token or it expires within the margin."""
-        expires = self.tokens.expires_at
-        return not self.tokens.access_token or (
-            expires > 0 and expires - REFRESH_AHEAD_SECONDS <= self.clock())
+        due_at = self.tokens.refresh_at
+        return not self.tokens.access_token or 0 < due_at <= self.clock()
 
     async def access_token(self) -> str:
         """A usable access token, refreshed ahead of expiry.
@@ -136,9 +136,10 @@ class TokenManager:
                 raise ZaloOAAuthError(f"zalo_oa: token refresh refused: {_describe(body)}")
             if not isinstance(refresh, str) or not refresh:
                 refresh = self.tokens.refresh_token
-            lifetime = _seconds(body.get("expires_in"))
-            expires_at = self.clock() + lifetime if lifetime else 0.0
-            new = Tokens(access, refresh, expires_at, self.tokens.seed)
+            now, lifetime = self.clock(), _seconds(body.get("expires_in"))
+            ahead = min(REFRESH_AHEAD_SECONDS, lifetime / 10)
+            new = Tokens(access, refresh, now + lifetime if lifetime else 0.0,
+                         self.tokens.seed, now + lifetime - ahead if lifetime else 0.0)
             try:
                 await self._save(new)  # a refresh token works once: keep the new one first
             except Exception:
