@@ -107,9 +107,11 @@ def cmd_chat(args: argparse.Namespace, config: Config) -> int:
     """Chat in the console (also what `run` does when no channel is configured)."""
     from bot.app import open_assistant
     from bot.channels.console import run_console
+    from bot.privacy.retention import daily_purge
 
     async def main() -> int:
-        async with open_assistant(config) as assistant:
+        async with open_assistant(config) as assistant, \
+                daily_purge(assistant.store, config.storage.retention_days):
             return await run_console(assistant)
 
     return asyncio.run(main())
@@ -161,6 +163,60 @@ def cmd_link(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _report_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", help="first day, YYYY-MM-DD (Vietnam time)")
+    parser.add_argument("--until", help="last day, YYYY-MM-DD (inclusive)")
+    parser.add_argument("--channel", help="only this channel (console, telegram, zalo-bot...)")
+    parser.add_argument("--team", help="only citizens who came through this team's links")
+    parser.add_argument("--output", "-o", help="write to this file instead of stdout")
+
+
+def cmd_report(args: argparse.Namespace, config: Config) -> int:
+    """Staff report from the question log."""
+    from bot.reports import commands
+
+    try:
+        query = commands.make_query(args.since, args.until, args.channel, args.team)
+        text = asyncio.run(commands.report(config, query, args.format))
+    except commands.CommandError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    commands.write_output(text, args.output)
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, config: Config) -> int:
+    """Delete log rows older than storage.retention_days (or --days) now."""
+    from bot.reports import commands
+
+    try:
+        deleted = asyncio.run(commands.purge(config, args.days))
+    except commands.CommandError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(", ".join(f"{table}: {n}" for table, n in deleted.items()) or "retention is off")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, config: Config) -> int:
+    """Turns (and optionally feedback) as CSV for analysts."""
+    from bot.reports import commands
+
+    try:
+        query = commands.make_query(args.since, args.until, args.channel, args.team)
+        out = commands.open_output(args.output)
+        try:
+            count = asyncio.run(commands.export(config, query, out, args.feedback))
+        finally:
+            if args.output:
+                out.close()
+    except commands.CommandError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{count} rows exported", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="dvcbot", description="Trợ lý Dịch vụ công")
@@ -182,6 +238,15 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--flow", help="flow id the link starts")
     link.add_argument("--team", help="community team code, counted in reports")
     link.add_argument("--qr", help="write a QR code to this .svg or .png file")
+    report = sub.add_parser("report", help="staff report: topics, misses, feedback, funnels")
+    report.add_argument("--format", choices=["table", "csv", "json", "html"], default="table")
+    _report_filters(report)
+    purge = sub.add_parser("purge", help="delete log rows older than storage.retention_days")
+    purge.add_argument("--days", type=int, help="keep this many days instead")
+    export = sub.add_parser("export", help="turns (and feedback) as CSV for analysts")
+    export.add_argument("--format", choices=["csv"], default="csv")
+    export.add_argument("--feedback", action="store_true", help="also export feedback rows")
+    _report_filters(export)
     flows = sub.add_parser("flows", help="guided flow tools")
     flows.add_argument("action", choices=["check", "list", "show"])
     flows.add_argument("id", nargs="?")
@@ -191,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "run": cmd_run, "chat": cmd_chat, "kb": cmd_kb_check, "match": cmd_match,
     "eval": cmd_eval, "flows": cmd_flows, "link": cmd_link,
+    "report": cmd_report, "purge": cmd_purge, "export": cmd_export,
 }
 
 

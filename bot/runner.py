@@ -12,6 +12,7 @@ from bot.app import Reloader, open_assistant
 from bot.channels.launch import Channel
 from bot.config import Config
 from bot.httpserver import HttpServer
+from bot.privacy.retention import purge_daily
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +34,12 @@ async def run_channels(config: Config, channels: Sequence[Channel]) -> int:
             await channel.start(assistant, http)
         await http.start()
         reloader = asyncio.create_task(Reloader(assistant, config).run())
+        purger = asyncio.create_task(purge_daily(assistant.store, config.storage.retention_days))
         log.info("running: %s", ", ".join(c.name for c in channels))
         await stop.wait()
         log.info("stopping")
         reloader.cancel()
+        purger.cancel()
         for channel in channels:
             try:
                 await channel.stop()

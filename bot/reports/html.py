@@ -51,29 +51,32 @@ def _clip(label: str, limit: int = 38) -> str:
 def hbar_chart(labels: Sequence[str], values: Sequence[float], title: str,
                color: str = BAR) -> str:
     """A horizontal bar chart (largest on top) as inline SVG."""
-    fig = Figure(figsize=(6.4, 0.45 * len(labels) + 0.9))
+    fig = Figure(figsize=(4.8, 0.42 * len(labels) + 0.8))
     ax = fig.subplots()
-    ax.barh([_clip(x) for x in reversed(labels)], list(reversed(values)), color=color)
+    ax.barh([_clip(x, 30) for x in reversed(labels)], list(reversed(values)), color=color)
     ax.set_title(title, fontsize=11, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.tick_params(labelsize=9)
+    ax.tick_params(labelsize=10)
+    ax.xaxis.set_visible(False)  # the value is printed at the end of each bar
     for i, value in enumerate(reversed(values)):
-        ax.text(value, i, f" {value:g}", va="center", fontsize=8)
+        ax.text(value, i, f" {value:g}", va="center", fontsize=10)
     return _svg(fig)
 
 
 def line_chart(labels: Sequence[str], series: Mapping[str, Sequence[float]], title: str) -> str:
     """A line chart over weeks as inline SVG."""
-    fig = Figure(figsize=(6.4, 3.0))
+    fig = Figure(figsize=(4.8, 3.4))
     ax = fig.subplots()
     for name, values in series.items():
         ax.plot(labels, values, marker="o", label=_clip(name, 30))
     ax.set_title(title, fontsize=11, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.tick_params(labelsize=8)
+    ax.tick_params(labelsize=9)
     ax.tick_params(axis="x", labelrotation=45)
+    ax.set_ylim(bottom=0)
     if len(series) > 1:
-        ax.legend(fontsize=7, frameon=False)
+        ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3),
+                  ncol=1)
     return _svg(fig)
 
 
@@ -120,7 +123,7 @@ def to_html(report: Report) -> str:
     charts = _charts(report)
     cards = [("Lượt tin", t["turns"]), ("Người dùng", t["users"]), ("Câu hỏi", t["questions"]),
              ("Trả lời ngay", f"{t['answer_rate']:.0%}"), ("Chưa trả lời được", t["missed"]),
-             ("👍 / 👎", f"{t['thumbs_up']} / {t['thumbs_down']}"),
+             ("Hữu ích / chưa hữu ích", f"{t['thumbs_up']} / {t['thumbs_down']}"),
              ("Hướng dẫn hoàn thành", f"{t['flows_completed']} / {t['flows_started']}")]
     parts = [
         f"<h1>Báo cáo Trợ lý Dịch vụ công</h1><p class=muted>{html.escape(_window(report))}"
@@ -128,13 +131,14 @@ def to_html(report: Report) -> str:
         '<div class="cards">' + "".join(f"<div class=card>{html.escape(k)}<b>{html.escape(str(v))}"
                                        "</b></div>" for k, v in cards) + "</div>",
         "<h2>Nhu cầu tuyên truyền</h2>", _figure(charts.get("outreach")),
-        "<p class=muted>Điểm = câu hỏi + 2 × gần trượt + 3 × 👎 + 2 × bỏ dở hướng dẫn; "
+        "<p class=muted>Điểm = câu hỏi + 2 × gần trượt + 3 × chưa hữu ích + 2 × bỏ dở; "
         "chỉ số = 100 × điểm / điểm cao nhất.</p>",
-        _table(["Thủ tục", "Chỉ số", "Điểm", "Hỏi", "Gần trượt", "👎", "Bỏ dở"],
+        _table(["Thủ tục", "Chỉ số", "Điểm", "Hỏi", "Gần trượt", "Chưa hữu ích", "Bỏ dở"],
                [[n.title, n.index, n.score, n.questions, n.near_misses, n.thumbs_down,
                  n.abandoned] for n in report.outreach]),
         "<h2>Câu hỏi theo thủ tục</h2>", _figure(charts.get("topics")),
-        _table(["Thủ tục", "Câu hỏi", "Trả lời", "Gợi ý", "Không phải", "👍", "👎"],
+        _table(["Thủ tục", "Câu hỏi", "Trả lời", "Gợi ý", "Không phải", "Hữu ích",
+                "Chưa hữu ích"],
                [[r.title, r.questions, r.answers, r.suggested, r.rejected, r.thumbs_up,
                  r.thumbs_down] for r in report.topics]),
         "<h2>Xu hướng theo tuần</h2>", _figure(charts.get("weekly")),
@@ -143,7 +147,7 @@ def to_html(report: Report) -> str:
                [[g.label, g.asked + g.rejected, g.misses, g.suggested, g.rejected,
                  " | ".join(g.examples)] for g in report.misses[:100]]),
         "<h2>Phản hồi và góp ý</h2>",
-        _table(["Mục", "👍", "👎", "Góp ý"],
+        _table(["Mục", "Hữu ích", "Chưa hữu ích", "Góp ý"],
                [[f.title, f.up, f.down, " | ".join(f.comments[:5])] for f in report.feedback]),
         "<h2>Hướng dẫn từng bước</h2>"]
     for f in report.funnels:
