@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +23,12 @@ from bot.flows.loader import Flow
 from bot.httpserver import HttpServer
 from bot.matching.decide import decide
 from bot.privacy.pseudonym import Pseudonymizer
+from bot.privacy.redact import redact
 from bot.storage.sqlite import SQLiteStore
 from tests.fakes.telegram_api import FakeBotAPI
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+DATA = Path(__file__).resolve().parent.parent / "data"
 KEY = b"telegram-test-pseudonym-key-0123456789"
 SECRET = "s3cret-Token_42"
 WEBHOOK_URL = "https://bot.example.gov.vn/telegram/webhook"
@@ -71,7 +74,9 @@ def run(fake: FakeBotAPI, brain: Brain, config: Config, tmp_path: Path
 
     @contextlib.asynccontextmanager
     async def running(mode: str = "polling", assistant: Assistant | None = None,
-                      sleep: Callable[[float], object] | None = None) -> AsyncIterator[Running]:
+                      sleep: Callable[[float], object] | None = None,
+                      api: FakeBotAPI | None = None) -> AsyncIterator[Running]:
+        server = api or fake
         store = SQLiteStore(tmp_path / "bot.sqlite3")
         await store.open()
         assistant = assistant or Assistant(brain, store, config, Pseudonymizer(KEY))
@@ -83,9 +88,9 @@ def run(fake: FakeBotAPI, brain: Brain, config: Config, tmp_path: Path
                 await sleep(seconds)  # type: ignore[misc]
             await asyncio.sleep(0)
 
-        tg = TelegramConfig(mode=mode, base_url=fake.base_url, webhook_url=WEBHOOK_URL,
+        tg = TelegramConfig(mode=mode, base_url=server.base_url, webhook_url=WEBHOOK_URL,
                             staff_ids=[ALICE])
-        channel = TelegramChannel(tg, fake.token, SECRET, poll_timeout=1,
+        channel = TelegramChannel(tg, server.token, SECRET, poll_timeout=1,
                                   sender=Sender(sleep=record))
         http = HttpServer("127.0.0.1", 0)
         await channel.start(assistant, http)
@@ -136,10 +141,7 @@ async def test_question_answered_with_vietnamese_text_and_links(fake, run) -> No
 
 
 async def test_did_you_mean_button_pressed(fake, run, brain, config) -> None:
-    question = next((q for q in AMBIGUOUS
-                     if decide(brain.index.match(q), config.matching).outcome == "suggest"),
-                    None)
-    assert question is not None, "no ambiguous sample question leads to 'did you mean'"
+    question = _suggest_question(brain, config)
     async with run():
         fake.say(ALICE, question)
         (suggest,) = await answers(fake, ALICE)
@@ -171,6 +173,21 @@ async def test_flow_walked_with_buttons(fake, run, brain) -> None:
     last = fake.sent(BOB)[-1]
     assert f"fb:f:{flow_id}:up" in payloads(last)  # the end step asks for feedback
     assert texts.FEEDBACK_ASK in last["text"]
+
+
+def _suggest_question(brain: Brain, config: Config) -> str:
+    """A question the bot answers with "did you mean" (short ones first, then labelled data)."""
+    candidates = list(AMBIGUOUS)
+    for name in ("eval.jsonl", "holdout.jsonl"):
+        lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+        candidates += [json.loads(line)["text"] for line in lines if line.strip()]
+    for question in candidates:
+        redacted = redact(question)  # personal data would add a safety note before the reply
+        if redacted.kinds or redacted.sensitive:
+            continue
+        if decide(brain.index.match(question), config.matching).outcome == "suggest":
+            return question
+    pytest.fail("no sample question leads to 'did you mean'")
 
 
 def _walkable_flow(flows: dict[str, Flow]) -> tuple[str, list[str]]:
@@ -246,6 +263,22 @@ async def test_redelivered_update_is_answered_once(fake, run) -> None:
     texts_now = fake.texts(ALICE)
     assert len(texts_now) == 2 and "Đăng ký khai sinh" in texts_now[0]
     assert texts_now[1] == texts.MENU
+
+
+async def test_a_restarted_server_reusing_update_ids_is_still_answered(fake, run) -> None:
+    async with run():
+        first = fake.say(ALICE, "/menu")
+        await answers(fake, ALICE)
+    restarted = FakeBotAPI()  # counts update ids from 1 again; the database is the same
+    await restarted.start()
+    try:
+        async with run(api=restarted):
+            again = restarted.say(ALICE, "/help")
+            await answers(restarted, ALICE)
+    finally:
+        await restarted.close()
+    assert again["update_id"] == first["update_id"]
+    assert restarted.texts(ALICE) == [texts.HELP]
 
 
 async def test_double_tap_on_a_button_runs_one_turn(fake, run) -> None:

@@ -11,7 +11,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram.channel import api_url
 from bot.channels.telegram.render import MAX_TEXT, keyboard, render_reply, split_text, utf16_len
 from bot.channels.telegram.sender import Blocked, Sender
-from bot.channels.telegram.translate import BotIdentity, from_callback, from_message
+from bot.channels.telegram.translate import BotIdentity, from_callback, from_message, update_key
 from bot.config import Config, ConfigError, Secrets, TelegramConfig
 from bot.core.models import Button, Link, Reply
 from tests.fakes.telegram_api import FakeBotAPI
@@ -93,7 +93,7 @@ def test_private_text_start_and_sticker() -> None:
     assert incoming is not None
     assert (incoming.channel, incoming.user_key, incoming.text) == \
         ("telegram", "42", "lam giay khai sinh cho con")
-    assert incoming.update_id == str(text.update_id)
+    assert incoming.update_id.startswith(f"{text.update_id}:")
     assert incoming.locale == "vi" and incoming.is_staff
     start = _update(fake.message_update(42, "/start khai-sinh"))
     incoming = from_message(start, start.message, ME, set())
@@ -128,6 +128,23 @@ def test_group_messages_need_to_address_the_bot() -> None:
                    "from": fake.me, "text": "Bạn cần gì?"}
     reply = incoming("dang ky tam tru", reply_to_message=bot_message)
     assert reply is not None and reply.text == "dang ky tam tru"
+
+
+def test_update_key_tells_redeliveries_from_reused_ids() -> None:
+    fake = FakeBotAPI()
+    data = fake.message_update(42, "lam cccd")
+    assert update_key(_update(data)) == update_key(_update(dict(data)))  # a redelivery
+    other = fake.message_update(42, "dang ky tam tru")
+    other["update_id"] = data["update_id"]  # a restarted server counting from 1 again
+    assert update_key(_update(other)) != update_key(_update(data))
+
+
+def test_callback_without_message_uses_the_private_chat() -> None:
+    fake = FakeBotAPI()
+    update = _update({"update_id": 9, "callback_query": {
+        "id": "q", "from": fake.user(77), "chat_instance": "c", "data": "menu"}})
+    incoming = from_callback(update, update.callback_query, set())
+    assert incoming is not None and (incoming.user_key, incoming.button) == ("77", "menu")
 
 
 def test_callback_translates_to_a_button() -> None:

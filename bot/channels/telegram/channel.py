@@ -25,7 +25,13 @@ from telegram.ext import (
 
 from bot.channels.telegram.render import MAX_TEXT, keyboard, render_reply, utf16_len
 from bot.channels.telegram.sender import Blocked, Sender
-from bot.channels.telegram.translate import CHANNEL, BotIdentity, from_callback, from_message
+from bot.channels.telegram.translate import (
+    CHANNEL,
+    BotIdentity,
+    callback_chat_id,
+    from_callback,
+    from_message,
+)
 from bot.config import TelegramConfig
 from bot.core.assistant import Assistant
 from bot.core.locks import KeyedLocks
@@ -216,14 +222,15 @@ class TelegramChannel:
         if query is None:
             return
         incoming = from_callback(update, query, self.staff_ids)
-        if incoming is None or query.message is None:
+        if incoming is None:
             await self._quietly("answerCallbackQuery", query.answer())
             return
-        chat_id = query.message.chat.id
+        chat_id = callback_chat_id(query)
         async with self._locks.hold(incoming.user_key):
             # Stop the client's spinner first, whatever happens next.
             await self._quietly("answerCallbackQuery", query.answer())
-            if self._double_tap(chat_id, query.message.message_id):
+            if query.message is not None and \
+                    self._double_tap(chat_id, query.message.message_id):
                 log.debug("second press on the same message dropped")
                 return
             await self._close_keyboard(query)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -68,7 +70,7 @@ def from_message(update: Update, message: Message, me: BotIdentity,
     """Translate a new message; None when it is group chatter not addressed to the bot.
 
     Args:
-        update: the update carrying the message (its id drops redeliveries).
+        update: the update carrying the message (its key drops redeliveries).
         message: the message.
         me: the bot's identity.
         staff_ids: Telegram user ids of staff.
@@ -82,19 +84,36 @@ def from_message(update: Update, message: Message, me: BotIdentity,
     user, chat = message.from_user, message.chat
     text = message.text
     if text is None:
-        return _incoming(update, chat, user, staff_ids, text="")
+        return _incoming(update, chat.id, user, staff_ids, text="")
     start = START_RE.match(text.strip())
     if start is not None:
         payload = (start.group("payload") or "").strip()
-        return _incoming(update, chat, user, staff_ids, start_payload=payload)
+        return _incoming(update, chat.id, user, staff_ids, start_payload=payload)
     if is_group(chat):
         text = _strip_mention(text, me)
-    return _incoming(update, chat, user, staff_ids, text=text)
+    return _incoming(update, chat.id, user, staff_ids, text=text)
+
+
+def update_key(update: Update) -> str:
+    """The id the core uses to drop redeliveries: `update_id` plus a digest of the content.
+
+    A redelivery is the same update twice. The digest keeps a reused id with other content
+    (a restarted Bot API server counting from 1 again, or Telegram choosing a random next id
+    after a week without updates) from being mistaken for one.
+    """
+    content = json.dumps(update.to_dict(), sort_keys=True, default=str)
+    digest = hashlib.blake2s(content.encode(), digest_size=6).hexdigest()
+    return f"{update.update_id}:{digest}"
+
+
+def callback_chat_id(query: CallbackQuery) -> int:
+    """The chat of a press: the message's, else the presser's private chat."""
+    return query.message.chat.id if query.message is not None else query.from_user.id
 
 
 def from_callback(update: Update, query: CallbackQuery,
                   staff_ids: Collection[int]) -> Incoming | None:
-    """Translate a button press; None when it carries no data or no chat (inline mode).
+    """Translate a button press; None when it carries no data.
 
     Args:
         update: the update carrying the query.
@@ -104,16 +123,16 @@ def from_callback(update: Update, query: CallbackQuery,
     Returns:
         The Incoming with `button` set to the pressed payload.
     """
-    if query.data is None or query.message is None:
+    if query.data is None:
         return None
-    return _incoming(update, query.message.chat, query.from_user, staff_ids,
+    return _incoming(update, callback_chat_id(query), query.from_user, staff_ids,
                      button=query.data)
 
 
-def _incoming(update: Update, chat: Chat, user: User | None, staff_ids: Collection[int], *,
+def _incoming(update: Update, chat_id: int, user: User | None, staff_ids: Collection[int], *,
               text: str | None = None, start_payload: str | None = None,
               button: str | None = None) -> Incoming:
-    return Incoming(CHANNEL, str(chat.id), text=text, button=button,
-                    start_payload=start_payload, update_id=str(update.update_id),
+    return Incoming(CHANNEL, str(chat_id), text=text, button=button,
+                    start_payload=start_payload, update_id=update_key(update),
                     locale=user.language_code if user else None,
                     is_staff=user is not None and user.id in staff_ids)
