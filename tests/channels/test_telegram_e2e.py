@@ -243,6 +243,16 @@ async def test_group_answers_only_when_addressed(fake, run) -> None:
     assert "Đăng ký khai sinh" in texts_now[1]
 
 
+async def test_staff_ids_unlock_staff_commands(fake, run) -> None:
+    async with run():  # ALICE is in telegram.staff_ids, BOB is not
+        fake.say(ALICE, "/stats")
+        fake.say(BOB, "/stats")
+        (staff,) = await answers(fake, ALICE)
+        (citizen,) = await answers(fake, BOB)
+    assert citizen == texts.HELP
+    assert staff != texts.HELP and staff.strip()
+
+
 async def test_edited_messages_are_ignored(fake, run) -> None:
     async with run():
         edited = fake.message_update(BOB, "lam cccd", edit_date=1)
