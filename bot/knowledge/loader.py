@@ -62,6 +62,7 @@ class KnowledgeBase:
     required_ids: list[str]
     version: str
     files: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
 
 
 class _Collector:
@@ -219,7 +220,7 @@ def _str_map(node: Any, what: str, path: str, errs: _Collector) -> dict[str, Any
 
 
 def _load_synonyms(path: Path, errs: _Collector) -> dict[str, Any]:
-    allowed = ("abbreviations", "facets", "greetings", "thanks", "stopwords")
+    allowed = ("abbreviations", "facets", "greetings", "thanks", "stopwords", "outside")
     out: dict[str, Any] = {k: {} if k in ("abbreviations", "facets") else [] for k in allowed}
     if not path.exists():
         return out
@@ -353,4 +354,5 @@ def load_knowledge(directory: str | Path, allow: Sequence[str],
         greetings=syn["greetings"], thanks=syn["thanks"], stopwords=syn["stopwords"],
         groups=groups, main_menu=main, procedure_groups=proc, required_ids=required,
         version=digest.hexdigest()[:12], files=[str(f) for f in all_files],
+        outside=syn["outside"],
     )

@@ -14,48 +14,64 @@ FACET_LABELS = {
     "steps": "Các bước",
 }
 
+BLOCKER = "!"  # a cue written "!quoc gia" under fee means: "quoc gia" is not a fee cue
+
 
 class FacetDetector:
-    """Finds facet cue phrases in normalised text; the earliest cue wins."""
+    """Finds facet cue phrases in normalised text; the earliest cue wins.
+
+    A cue list may hold blockers, phrases prefixed with "!": wherever a blocker of a facet
+    occurs, the facet's cues inside it do not count ("gia han" is not the fee cue "gia",
+    "lan dau" is not the where cue "dau").
+    """
 
     def __init__(self, cues: Mapping[str, Sequence[str]]) -> None:
         """Create a detector.
 
         Args:
-            cues: facet name → folded cue phrases ("bao nhieu tien", "o dau").
+            cues: facet name → folded cue phrases ("bao nhieu tien", "o dau", "!gia han").
         """
         self._cues: list[tuple[tuple[str, ...], str]] = []
+        self._blockers: list[tuple[tuple[str, ...], str]] = []
         for facet, phrases in cues.items():
             for phrase in phrases:
-                words = tuple(phrase.split())
+                blocker = phrase.startswith(BLOCKER)
+                words = tuple(phrase.lstrip(BLOCKER).split())
                 if words:
-                    self._cues.append((words, facet))
+                    (self._blockers if blocker else self._cues).append((words, facet))
         # Longer cues first, so "bao lau" is not read as a shorter cue inside it.
         self._cues.sort(key=lambda item: -len(item[0]))
 
     def cue_words(self) -> frozenset[str]:
-        """Every word that appears in some cue."""
+        """Every word that appears in some cue (blockers excluded)."""
         return frozenset(w for words, _ in self._cues for w in words)
 
-    def without_cues(self, tokens: Sequence[str]) -> list[str]:
-        """Remove whole cue phrases from `tokens`, longest first.
+    def _blocked(self, tokens: Sequence[str]) -> dict[str, set[int]]:
+        """Facet → token positions covered by one of its blockers."""
+        out: dict[str, set[int]] = {}
+        for words, facet in self._blockers:
+            for i in _occurrences(tokens, words):
+                out.setdefault(facet, set()).update(range(i, i + len(words)))
+        return out
 
-        Only complete phrases go: "ho so" survives although "ho so gom" is a cue, so the
-        words that name a topic are kept for matching.
+    def spans(self, tokens: Sequence[str]) -> list[tuple[int, int, str]]:
+        """Every cue occurrence as (start, end, facet), earliest first, longest first.
 
         Args:
             tokens: normalised tokens of the question.
 
         Returns:
-            The tokens outside every cue phrase, in order.
+            Non-blocked cue occurrences; overlapping ones are all listed.
         """
-        keep = [True] * len(tokens)
-        for words, _ in self._cues:
-            n = len(words)
-            for i in range(len(tokens) - n + 1):
-                if all(keep[i:i + n]) and tuple(tokens[i:i + n]) == words:
-                    keep[i:i + n] = [False] * n
-        return [t for t, k in zip(tokens, keep, strict=True) if k]
+        blocked = self._blocked(tokens)
+        found = []
+        for words, facet in self._cues:
+            masked = blocked.get(facet, set())
+            for i in _occurrences(tokens, words):
+                if not masked.intersection(range(i, i + len(words))):
+                    found.append((i, i + len(words), facet))
+        found.sort(key=lambda s: (s[0], s[0] - s[1]))
+        return found
 
     def detect(self, tokens: Sequence[str]) -> str | None:
         """Return the facet whose cue appears first in `tokens`, or None.
@@ -66,13 +82,28 @@ class FacetDetector:
         Returns:
             A facet name from FACETS, or None when the question asks no facet.
         """
-        best: tuple[int, int, str] | None = None
-        for words, facet in self._cues:
-            n = len(words)
-            for i in range(len(tokens) - n + 1):
-                if tuple(tokens[i:i + n]) == words:
-                    candidate = (i, -n, facet)
-                    if best is None or candidate < best:
-                        best = candidate
-                    break
-        return best[2] if best else None
+        found = self.spans(tokens)
+        return found[0][2] if found else None
+
+    def without_cues(self, tokens: Sequence[str]) -> list[str]:
+        """Drop the multi-word cue phrases, keeping single words that may name a topic.
+
+        Args:
+            tokens: normalised tokens of the question.
+
+        Returns:
+            The tokens outside any cue phrase of two words or more ("o dau" goes, "online"
+            and "ho so" stay).
+        """
+        drop: set[int] = set()
+        for start, end, _ in self.spans(tokens):
+            if end - start >= 2:
+                drop.update(range(start, end))
+        return [t for i, t in enumerate(tokens) if i not in drop]
+
+
+def _occurrences(tokens: Sequence[str], words: tuple[str, ...]) -> list[int]:
+    n = len(words)
+    first = words[0]
+    return [i for i in range(len(tokens) - n + 1)
+            if tokens[i] == first and tuple(tokens[i:i + n]) == words]

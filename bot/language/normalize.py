@@ -1,19 +1,31 @@
-"""Normalise Vietnamese as citizens type it: NFC, case, diacritics, teencode, typos."""
+"""Normalise Vietnamese as citizens type it: NFC, case, diacritics, teencode, telex, typos."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _RUN3 = re.compile(r"([a-z])\1{2,}")
 _RUN2 = re.compile(r"([a-z])\1")
 _TELEX_TONES = "sfrxj"
+_TELEX_MARKS = (("aa", "a"), ("ee", "e"), ("oo", "o"), ("dd", "d"), ("aw", "a"), ("ow", "o"),
+                ("uw", "u"), ("w", ""))
+# A well-formed folded Vietnamese syllable: onset, vowel group, final consonant. A token that
+# is one ("trieu", "xang") is a real word the knowledge base happens not to use, so it is only
+# repaired when the repair forms a known phrase with a neighbour ("khai xinh" → "khai sinh").
+_SYLLABLE = re.compile(
+    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+    r"(a|ai|ao|au|ay|e|eo|eu|i|ia|ie|ieu|iu|o|oa|oai|oao|oay|oe|oeo|oi|oo|u|ua|uay|ue|ui|uo"
+    r"|uoi|uou|uu|uy|uya|uye|uyu|y|ye|yeu)"
+    r"(c|ch|m|n|ng|nh|p|t)?$")
 MAX_INPUT_CHARS = 2000  # longer messages are cut: no citizen question needs more
+FUZZY_CUTOFF = 78  # rapidfuzz ratio a typo must reach against a known word
 
 
 def nfc(text: str) -> str:
@@ -44,19 +56,40 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(fold(text[:MAX_INPUT_CHARS]))
 
 
+def is_syllable(token: str) -> bool:
+    """Tell whether a folded token is a well-formed Vietnamese syllable ("trieu", not "cheiu")."""
+    return bool(_SYLLABLE.match(token))
+
+
+def _telex_forms(token: str) -> list[str]:
+    """Readings of a token typed with telex leftovers: 'chieeus' → 'chieu', 'thuowng' → ..."""
+    forms = []
+    stems = [token, token[:-1]] if token[-1] in _TELEX_TONES else [token]
+    for stem in stems:
+        plain = stem
+        for marked, base in _TELEX_MARKS:
+            plain = plain.replace(marked, base)
+        forms += [stem, plain]
+    return [f for f in dict.fromkeys(forms) if f and f != token]
+
+
 class Normalizer:
     """Turns a citizen's message into canonical folded tokens.
 
     Built once per knowledge-base version: it knows the abbreviations and the vocabulary of
-    the knowledge base, which it uses to repair typos and telex leftovers.
+    the knowledge base, which it uses to repair typos and telex leftovers. When several
+    repairs are possible, the one that forms a known two-word phrase with a neighbour wins
+    ("tam tur" → "tam tru", not the telex reading "tam tu").
     """
 
-    def __init__(self, abbreviations: Mapping[str, str], vocabulary: Iterable[str]) -> None:
+    def __init__(self, abbreviations: Mapping[str, str], vocabulary: Iterable[str],
+                 bigrams: Collection[str] = ()) -> None:
         """Create a normaliser.
 
         Args:
             abbreviations: folded word or phrase → folded expansion ("cccd" → "can cuoc").
             vocabulary: folded words known to the knowledge base.
+            bigrams: known two-word phrases ("tam tru"), used to choose between repairs.
         """
         self._abbr: dict[tuple[str, ...], list[str]] = {}
         for short, long in abbreviations.items():
@@ -68,26 +101,49 @@ class Normalizer:
         for expansion in self._abbr.values():
             words.update(expansion)
         self.vocabulary = frozenset(w for w in words if w)
-        self._fuzzy_pool = sorted(w for w in self.vocabulary if len(w) >= 4)
-        self._repair = lru_cache(maxsize=32768)(self._repair_uncached)
+        self._bigrams = frozenset(bigrams)
+        self._fuzzy_pool = sorted(w for w in self.vocabulary if len(w) >= 3)
+        self._candidates = lru_cache(maxsize=32768)(self._candidates_uncached)
 
-    def _repair_uncached(self, token: str) -> str:
+    def _candidates_uncached(self, token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Repairs for an unknown token: (likely, only-in-a-known-phrase); () when it is fine.
+
+        Repeated letters are always squeezed ("khaiii" → "khai"). Telex leftovers and
+        fuzzy matches are likely repairs only for tokens that are not Vietnamese syllables;
+        for real syllables, and for one-letter slips, a repair must form a known phrase.
+        """
         if token in self.vocabulary or token.isdigit() or len(token) < 3:
-            return token
+            return (), ()
         squeezed = _RUN3.sub(r"\1", token)
-        if squeezed in self.vocabulary:
-            return squeezed
         single = _RUN2.sub(r"\1", squeezed)
-        if single in self.vocabulary:
-            return single
-        if token[-1] in _TELEX_TONES and token[:-1] in self.vocabulary:
-            return token[:-1]
-        if len(token) >= 4 and self._fuzzy_pool:
-            best = process.extractOne(token, self._fuzzy_pool, scorer=fuzz.ratio,
-                                      score_cutoff=84)
-            if best is not None:
-                return str(best[0])
-        return single
+        squeezes = [f for f in (squeezed, single) if f in self.vocabulary]
+        guesses = [f for f in _telex_forms(token) if f in self.vocabulary]
+        if len(single) >= 4:
+            hits = process.extract(single, self._fuzzy_pool, scorer=fuzz.ratio, limit=6,
+                                   score_cutoff=FUZZY_CUTOFF)
+            # Equal ratios: prefer a transposition or one-letter slip (OSA distance).
+            hits.sort(key=lambda h: (-h[1], OSA.distance(single, h[0])))
+            guesses += [str(h[0]) for h in hits]
+        near = [str(h[0]) for h in process.extract(single, self._fuzzy_pool, scorer=OSA.distance,
+                                                   limit=12, score_cutoff=1)]
+        if is_syllable(token) and not squeezes:
+            return (token,), tuple(dict.fromkeys([*guesses, *near]))
+        likely = tuple(dict.fromkeys([*squeezes, *guesses])) or (single,)
+        return likely, tuple(near)
+
+    def _repair(self, tokens: list[str]) -> list[str]:
+        out = list(tokens)
+        for i, token in enumerate(tokens):
+            likely, near = self._candidates(token)
+            if not likely:
+                continue
+            prev = out[i - 1] if i else None
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            in_phrase = [o for o in (*likely, *near)
+                         if (prev and f"{prev} {o}" in self._bigrams)
+                         or (nxt and f"{o} {nxt}" in self._bigrams)]
+            out[i] = (in_phrase or likely)[0]
+        return out
 
     def expand(self, tokens: list[str]) -> list[str]:
         """Replace abbreviations (longest phrase first) by their expansions."""
@@ -97,6 +153,11 @@ class Normalizer:
             for n in range(min(self._max_n, len(tokens) - i), 0, -1):
                 expansion = self._abbr.get(tuple(tokens[i:i + n]))
                 if expansion is not None:
+                    # "bang lai" → "bang lai xe", but "bang lai xe" stays as it is.
+                    if expansion[:n] == tokens[i:i + n] and (
+                            tokens[i:i + len(expansion)] == expansion):
+                        expansion = tokens[i:i + len(expansion)]
+                        n = len(expansion)
                     out.extend(expansion)
                     i += n
                     break
@@ -107,9 +168,8 @@ class Normalizer:
 
     def tokens(self, text: str) -> list[str]:
         """Fold, split, expand abbreviations, then repair typos against the vocabulary."""
-        raw = tokenize(text)
-        first = self.expand(raw)
-        repaired = [self._repair(t) for t in first]
+        first = self.expand(tokenize(text))
+        repaired = self._repair(first)
         return self.expand(repaired) if repaired != first else repaired
 
     def normalize(self, text: str) -> str:

@@ -24,23 +24,26 @@ class Decision:
 def decide(result: MatchResult, cfg: MatchingConfig) -> Decision:
     """Pick the outcome for a match result.
 
+    The margin rule compares unrounded ranking values (`Candidate.rank`), so two topics
+    that both show 100 are still told apart when one is really ahead.
+
     Args:
         result: ranked candidates from TopicIndex.match.
         cfg: thresholds and margin.
 
     Returns:
-        answer when the best topic is confident and clearly ahead; suggest when some topics
-        are plausible; miss otherwise.
+        answer when the best topic is confident and clearly ahead of the runner-up; suggest
+        when some topics are plausible; miss otherwise.
     """
     cands = result.candidates
     if not cands:
         return Decision("miss", None, 0.0, result.facet, ())
     best = cands[0]
-    runner_up = cands[1].score if len(cands) > 1 else 0.0
-    if best.score >= cfg.answer_threshold and best.score - runner_up >= cfg.margin:
+    runner_up = cands[1].key if len(cands) > 1 else 0.0
+    if best.score >= cfg.answer_threshold and best.key - runner_up >= cfg.margin:
         return Decision("answer", best.topic_id, best.score, result.facet, ())
     plausible = tuple(c.topic_id for c in cands
-                      if c.score >= cfg.suggest_threshold and best.score - c.score
+                      if c.score >= cfg.suggest_threshold and best.key - c.key
                       <= SUGGEST_SPREAD)[:cfg.max_suggestions]
     if plausible:
         return Decision("suggest", None, best.score, result.facet, plausible)

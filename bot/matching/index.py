@@ -1,23 +1,33 @@
-"""A topic index: IDF-weighted word coverage plus rapidfuzz similarity to sample questions."""
+"""A topic index: BM25-style coverage, closest sample question and fuzzy similarity."""
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from rapidfuzz import fuzz, process
 
 from bot.knowledge.loader import KnowledgeBase
 from bot.language.facets import FacetDetector
 from bot.language.normalize import Normalizer, tokenize
+from bot.matching.samples import SampleIndex
+from bot.matching.terms import TermStats, terms
 
-# Blend of the two signals; tuned on tests/data/eval.jsonl (see benchmarks/ and the README).
-W_COVERAGE = 0.55
-W_FUZZY = 0.45
-KEYWORD_BONUS = 8.0
+
+@dataclass(frozen=True)
+class Weights:
+    """How the signals combine into a score; tuned on tests/data/eval.jsonl only."""
+
+    coverage: float = 0.2  # share of the question's term weight that the topic explains
+    similarity: float = 0.2  # weighted overlap with the topic's closest sample question
+    fuzzy: float = 0.6  # rapidfuzz token-set similarity to the closest sample question
+    evidence: float = 8.0  # matched weight at which the evidence factor reaches 1 - 1/e
+    outside: float = 0.6  # score factor when the question names an uncovered service
+    title_weight: float = 2.0
+    summary_weight: float = 0.3
+
+
+WEIGHTS = Weights()
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,16 @@ class Candidate:
     score: float
     coverage: float
     fuzzy: float
+    rank: float | None = None  # the unrounded score that orders candidates; score when None
+
+    def __post_init__(self) -> None:
+        if self.rank is None:
+            object.__setattr__(self, "rank", self.score)
+
+    @property
+    def key(self) -> float:
+        """The ranking value as a float (mypy: rank is never None after construction)."""
+        return self.score if self.rank is None else self.rank
 
 
 @dataclass(frozen=True)
@@ -39,6 +59,7 @@ class MatchResult:
     content: tuple[str, ...]
     facet: str | None
     candidates: tuple[Candidate, ...]
+    outside: bool = False  # the question names a service the knowledge base does not cover
 
     @property
     def best(self) -> Candidate | None:
@@ -46,92 +67,57 @@ class MatchResult:
         return self.candidates[0] if self.candidates else None
 
 
-def _bigrams(tokens: Sequence[str]) -> set[str]:
-    return {f"{a} {b}" for a, b in itertools.pairwise(tokens)}
-
-
 class TopicIndex:
     """Scores every topic for a question. Immutable; rebuild it when the knowledge changes."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
-        """Build the index (normaliser, vocabulary, IDF, sample-question strings).
+    def __init__(self, kb: KnowledgeBase, weights: Weights | None = None) -> None:
+        """Build the index (normaliser, term statistics, sample-question index).
 
         Args:
             kb: the loaded knowledge base.
+            weights: signal weights; the tuned defaults when None.
         """
         self.version = kb.version
-        vocab: set[str] = set()
-        texts: dict[str, list[str]] = defaultdict(list)
-        for topic in kb.topics.values():
-            for text in (topic.title, *topic.questions, *topic.keywords, topic.summary):
-                vocab.update(tokenize(text))
-        self.normalizer = Normalizer(kb.abbreviations, vocab)
+        self.weights = w = weights or WEIGHTS
         self.facets = FacetDetector(kb.facet_cues)
-        self._stopwords = frozenset(tokenize(" ".join(kb.stopwords)))
+        self._stop = frozenset(tokenize(" ".join(kb.stopwords)))
+        texts: list[tuple[str, str, float, bool]] = []  # topic, text, weight, is a sample
+        for topic in kb.topics.values():
+            texts.append((topic.id, topic.title, w.title_weight, True))
+            texts += [(topic.id, k, 1.0, True) for k in topic.keywords]
+            texts += [(topic.id, q, 1.0, True) for q in topic.questions]
+            texts.append((topic.id, topic.summary, w.summary_weight, False))
+        expander = Normalizer(kb.abbreviations, ())
+        docs = [(tid, self._terms(expander.expand(tokenize(text))), weight, sample)
+                for tid, text, weight, sample in texts]
+        self.stats = TermStats.build((tid, t, weight) for tid, t, weight, _ in docs)
+        vocab = {word for _, text, _, _ in texts for word in tokenize(text)}
+        self.normalizer = Normalizer(kb.abbreviations, vocab, self.stats.phrases())
+        self.samples = SampleIndex(self.stats,
+                                   [(tid, t) for tid, t, _, sample in docs if sample])
         self._greetings = {self.normalizer.normalize(g) for g in kb.greetings}
         self._thanks = {self.normalizer.normalize(t) for t in kb.thanks}
-        self._topic_terms: dict[str, set[str]] = {}
-        self._keywords: dict[str, list[tuple[str, ...]]] = {}
-        for topic in kb.topics.values():
-            for text in (topic.title, topic.title, *topic.questions, *topic.keywords):
-                texts[topic.id].append(" ".join(self.content(self.normalizer.tokens(text))))
-            terms: set[str] = set()
-            for text in texts[topic.id]:
-                words = text.split()
-                terms.update(words)
-                terms.update(_bigrams(words))
-            self._topic_terms[topic.id] = terms
-            self._keywords[topic.id] = [tuple(self.normalizer.tokens(k)) for k in topic.keywords]
-        df = Counter(term for terms in self._topic_terms.values() for term in terms)
-        n = len(self._topic_terms) or 1
-        self._idf = {term: math.log((n + 1) / (count + 0.5)) for term, count in df.items()}
-        self._idf_unknown = math.log((n + 1) / 0.5)
-        self._choices: list[str] = []
-        self._owners: list[str] = []
-        for tid, items in texts.items():
-            for text in dict.fromkeys(items):
-                if text:
-                    self._choices.append(text)
-                    self._owners.append(tid)
+        self._outside = [tuple(self.normalizer.tokens(p)) for p in kb.outside]
         self.topic_ids = tuple(kb.topics)
 
+    def _terms(self, tokens: Sequence[str]) -> list[str]:
+        return terms(self.facets.without_cues(tokens), self._stop)
+
     def content(self, tokens: Sequence[str]) -> list[str]:
-        """Drop facet cue phrases and stopwords, keeping the words that name a topic.
+        """Drop facet cue phrases and stopwords, keeping the words that name a topic."""
+        return [t for t in self.facets.without_cues(tokens) if t not in self._stop]
 
-        Cues go as whole phrases: dropping every word of every cue would also drop topic
-        words ("ho so", "online", "thanh toan") that merely occur inside some cue.
-        """
-        return [t for t in self.facets.without_cues(tokens) if t not in self._stopwords]
+    def is_greeting(self, text: str) -> bool:
+        """A message that is only a greeting (raw or already normalised text)."""
+        return self.normalizer.normalize(text) in self._greetings
 
-    def is_greeting(self, normalized: str) -> bool:
-        """A message that is only a greeting."""
-        return normalized in self._greetings
+    def is_thanks(self, text: str) -> bool:
+        """A message that is only thanks (raw or already normalised text)."""
+        return self.normalizer.normalize(text) in self._thanks
 
-    def is_thanks(self, normalized: str) -> bool:
-        """A message that is only thanks."""
-        return normalized in self._thanks
-
-    def _idf_of(self, term: str) -> float:
-        return self._idf.get(term, self._idf_unknown)
-
-    def _coverage(self, content: Sequence[str]) -> dict[str, float]:
-        terms = list(dict.fromkeys([*content, *_bigrams(content)]))
-        total = sum(self._idf_of(t) for t in terms)
-        if not total:
-            return {}
-        return {tid: sum(self._idf_of(t) for t in terms if t in own) / total
-                for tid, own in self._topic_terms.items()}
-
-    def _fuzzy(self, query: str) -> dict[str, float]:
-        best: dict[str, float] = {}
-        if not query or not self._choices:
-            return best
-        for _, score, i in process.extract(query, self._choices, scorer=fuzz.token_sort_ratio,
-                                           limit=None):
-            owner = self._owners[i]
-            if score > best.get(owner, 0.0):
-                best[owner] = float(score)
-        return best
+    def names_outside_service(self, tokens: Sequence[str]) -> bool:
+        """Whether the tokens contain a phrase from `outside` (weather, lottery, loans...)."""
+        return any(p and _contains(tokens, p) for p in self._outside)
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
         """Rank topics for a question.
@@ -146,18 +132,31 @@ class TopicIndex:
         tokens = self.normalizer.tokens(text)
         content = self.content(tokens)
         facet = self.facets.detect(tokens)
-        coverage = self._coverage(content)
-        fuzzy = self._fuzzy(" ".join(content))
+        outside = self.names_outside_service(tokens)
+        query = self._terms(tokens)
+        weights = {t: self.stats.weight(t) for t in query}
+        total = sum(weights.values())
+        if not total:
+            return MatchResult(" ".join(tokens), tuple(tokens), tuple(content), facet, (),
+                               outside)
+        matched: dict[str, float] = defaultdict(float)
+        for term, weight in weights.items():
+            for tid, strength in self.stats.strength.get(term, {}).items():
+                matched[tid] += weight * strength
+        similarity = self.samples.similarity(query, total)
+        fuzzy = self.samples.fuzzy(" ".join(content))
+        w = self.weights
         candidates = []
-        for tid in self.topic_ids:
-            cov, fz = coverage.get(tid, 0.0), fuzzy.get(tid, 0.0)
-            score = W_COVERAGE * cov * 100 + W_FUZZY * fz
-            if any(_contains(tokens, kw) for kw in self._keywords[tid] if kw):
-                score += KEYWORD_BONUS
-            candidates.append(Candidate(tid, round(min(score, 100.0), 1), cov, fz))
-        candidates.sort(key=lambda c: -c.score)
+        for tid, mass in matched.items():
+            cov, sim, fz = mass / total, similarity.get(tid, 0.0), fuzzy.get(tid, 0.0)
+            evidence = 1 - math.exp(-mass / w.evidence)
+            score = 100 * (w.coverage * cov + w.similarity * sim + w.fuzzy * fz) * evidence
+            if outside:
+                score *= w.outside
+            candidates.append(Candidate(tid, round(score, 1), round(cov, 3), fz, score))
+        candidates.sort(key=lambda c: (-c.key, c.topic_id))
         return MatchResult(" ".join(tokens), tuple(tokens), tuple(content), facet,
-                           tuple(c for c in candidates[:limit] if c.score > 0))
+                           tuple(c for c in candidates[:limit] if c.score > 0), outside)
 
 
 def _contains(tokens: Sequence[str], phrase: tuple[str, ...]) -> bool:
