@@ -18,17 +18,41 @@ class HttpServer:
         self.host = host
         self.port = port
         self.app = web.Application(client_max_size=1024 * 1024)
-        self.app.router.add_get("/healthz", self._health)
+        # One catch-all route and our own table: aiohttp freezes its router at start-up, but
+        # channels must add webhook routes after the server listens (so that a setWebhook
+        # call never points the platform at a port that is not answering yet).
+        self.app.router.add_route("*", "/{tail:.*}", self._dispatch)
+        self._handlers: dict[tuple[str, str], Handler] = {("GET", "/healthz"): self._health}
         self._runner: web.AppRunner | None = None
-        self.routes: list[str] = ["/healthz"]
+
+    @property
+    def routes(self) -> list[str]:
+        """The paths served, in registration order."""
+        return list(dict.fromkeys(path for _, path in self._handlers))
 
     async def _health(self, request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        handler = self._handlers.get((request.method, request.path))
+        if handler is not None:
+            return await handler(request)
+        if any(path == request.path for _, path in self._handlers):
+            raise web.HTTPMethodNotAllowed(request.method, [m for m, p in self._handlers
+                                                            if p == request.path])
+        raise web.HTTPNotFound()
+
     def add_route(self, method: str, path: str, handler: Handler) -> None:
-        """Register a handler before `start()`."""
-        self.app.router.add_route(method, path, handler)
-        self.routes.append(path)
+        """Register a handler, before or after `start()`.
+
+        Raises:
+            ValueError: the method and path are already taken.
+        """
+        key = (method.upper(), path)
+        if key in self._handlers:
+            raise ValueError(f"route {method} {path} is already registered")
+        self._handlers[key] = handler
+        log.info("HTTP route %s %s", *key)
 
     @property
     def bound_port(self) -> int:

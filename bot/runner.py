@@ -30,9 +30,17 @@ async def run_channels(config: Config, channels: Sequence[Channel]) -> int:
             loop.add_signal_handler(sig, stop.set)
     async with open_assistant(config) as assistant:
         http = HttpServer(config.http.host, config.http.port)
-        for channel in channels:
-            await channel.start(assistant, http)
         await http.start()
+        started: list[Channel] = []
+        try:
+            for channel in channels:
+                await channel.start(assistant, http)
+                started.append(channel)
+        except Exception as exc:
+            log.error("channel %s could not start: %s", channel.name, exc)
+            await _stop_all(started)
+            await http.stop()
+            return 1
         reloader = asyncio.create_task(Reloader(assistant, config).run())
         purger = asyncio.create_task(purge_daily(assistant.store, config.storage.retention_days))
         log.info("running: %s", ", ".join(c.name for c in channels))
@@ -40,10 +48,14 @@ async def run_channels(config: Config, channels: Sequence[Channel]) -> int:
         log.info("stopping")
         reloader.cancel()
         purger.cancel()
-        for channel in channels:
-            try:
-                await channel.stop()
-            except Exception:
-                log.exception("channel %s did not stop cleanly", channel.name)
+        await _stop_all(started)
         await http.stop()
     return 0
+
+
+async def _stop_all(channels: Sequence[Channel]) -> None:
+    for channel in channels:
+        try:
+            await channel.stop()
+        except Exception:
+            log.exception("channel %s did not stop cleanly", channel.name)
