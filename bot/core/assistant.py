@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -88,6 +90,7 @@ class Assistant:
             Replies; only the last one carries buttons.
         """
         started = time.perf_counter()
+        incoming = clean_incoming(incoming)
         user = self.pseudonymize(incoming.channel, incoming.user_key)
         async with self._locks.hold(user):
             if incoming.update_id and await self.store.seen_update(incoming.channel,
@@ -131,6 +134,27 @@ class Assistant:
         # Belt and braces: whatever the router or a flow put in the session is redacted too.
         return Commit(turn.user, incoming.channel, scrub(turn.session), record, feedback,
                       turn.referral, incoming.update_id)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _clean(value: str | None) -> str | None:
+    """Valid UTF-8 without control characters: lone surrogates (undecodable console bytes,
+    forged JSON escapes) would make the SQLite commit fail and lose the turn."""
+    if value is None:
+        return None
+    value = value.encode("utf-8", "replace").decode("utf-8")
+    return _CONTROL.sub("", value)
+
+
+def clean_incoming(incoming: Incoming) -> Incoming:
+    """Return `incoming` with every text field made safe to process and store."""
+    return dataclasses.replace(
+        incoming, channel=_clean(incoming.channel) or "", user_key=_clean(incoming.user_key)
+        or "", text=_clean(incoming.text), button=_clean(incoming.button),
+        start_payload=_clean(incoming.start_payload), update_id=_clean(incoming.update_id),
+        locale=_clean(incoming.locale))
 
 
 def _only_last_has_buttons(replies: list[Reply]) -> list[Reply]:

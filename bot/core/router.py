@@ -208,11 +208,11 @@ class Router:
             prefix.append(Reply(texts.SAFETY))
         elif personal:
             prefix.append(Reply(texts.SAFETY_ID))
-        if index.is_greeting(turn.normalized or ""):
+        if index.is_greeting(text):
             turn.outcome = "greeting"
             turn.replies = [*prefix, answers.main_menu(self.kb, texts.GREETING_BACK)]
             return
-        if index.is_thanks(turn.normalized or ""):
+        if index.is_thanks(text):
             turn.outcome = "thanks"
             turn.replies = [*prefix, answers.main_menu(self.kb, texts.THANKS_BACK)]
             return

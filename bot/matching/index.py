@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ class Weights:
 
 
 WEIGHTS = Weights()
+_RUN3 = re.compile(r"([a-z])\1{2,}")
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,8 @@ class TopicIndex:
         self.normalizer = Normalizer(kb.abbreviations, vocab, self.stats.phrases())
         self.samples = SampleIndex(self.stats,
                                    [(tid, t) for tid, t, _, sample in docs if sample])
-        self._greetings = {self.normalizer.normalize(g) for g in kb.greetings}
-        self._thanks = {self.normalizer.normalize(t) for t in kb.thanks}
+        self._greetings = {self._plain(g) for g in kb.greetings}
+        self._thanks = {self._plain(t) for t in kb.thanks}
         self._outside = [tuple(self.normalizer.tokens(p)) for p in kb.outside]
         self.topic_ids = tuple(kb.topics)
 
@@ -107,13 +109,22 @@ class TopicIndex:
         """Drop facet cue phrases and stopwords, keeping the words that name a topic."""
         return [t for t in self.facets.without_cues(tokens) if t not in self._stop]
 
+    def _plain(self, text: str) -> str:
+        """Folded words, abbreviations expanded, letter runs squeezed, but no typo repair.
+
+        Typo repair would turn "tks" (thanks) into "tk" → "tai khoan" (account), making
+        "tài khoản" a thank-you.
+        """
+        words = [_RUN3.sub(r"\1", t) for t in tokenize(text)]
+        return " ".join(self.normalizer.expand(words))
+
     def is_greeting(self, text: str) -> bool:
-        """A message that is only a greeting (raw or already normalised text)."""
-        return self.normalizer.normalize(text) in self._greetings
+        """A message (as typed) that is only a greeting."""
+        return self._plain(text) in self._greetings
 
     def is_thanks(self, text: str) -> bool:
-        """A message that is only thanks (raw or already normalised text)."""
-        return self.normalizer.normalize(text) in self._thanks
+        """A message (as typed) that is only thanks."""
+        return self._plain(text) in self._thanks
 
     def names_outside_service(self, tokens: Sequence[str]) -> bool:
         """Whether the tokens contain a phrase from `outside` (weather, lottery, loans...)."""
