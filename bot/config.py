@@ -202,6 +202,18 @@ def _apply(target: Any, data: LineDict, path: str, section: str, base: Path) -> 
         setattr(target, key, value)
 
 
+def _line_of(data: LineDict, dotted: str) -> int:
+    """The line of a dotted key ("matching.answer_threshold"), or of its nearest parent."""
+    node: object = data
+    line = data.line
+    for part in dotted.split("."):
+        if not isinstance(node, LineDict) or part not in node:
+            break
+        line = node.line_of(part)
+        node = node[part]
+    return line
+
+
 def load_config(path: str | Path | None) -> Config:
     """Load and validate a config file; `None` gives the built-in defaults.
 
@@ -228,6 +240,6 @@ def load_config(path: str | Path | None) -> Config:
                ("matching.suggest_threshold", config.matching.suggest_threshold)]
     for name, number in numbers:
         if not 0 <= number <= 100:
-            raise ConfigError(path, 0, f"{name}: must be between 0 and 100")
+            raise ConfigError(path, _line_of(data, name), f"{name}: must be between 0 and 100")
     config.source = str(path)
     return config
