@@ -70,9 +70,17 @@ class _Collector:
 
     def __init__(self) -> None:
         self.errors: list[YamlError] = []
+        # Ids of topics that failed validation, and whether a topic file could not be
+        # parsed at all: references to them are not reported again (one problem, one line).
+        self.invalid_ids: set[str] = set()
+        self.unparsed = False
 
     def add(self, path: str, line: int, problem: str) -> None:
         self.errors.append(YamlError(path, line, problem))
+
+    def unknown(self, topic_id: str, topics: dict[str, Topic]) -> bool:
+        """True when a reference to `topic_id` is really dangling, not a cascade."""
+        return not (topic_id in topics or topic_id in self.invalid_ids or self.unparsed)
 
 
 def _is_text(value: Any) -> bool:
@@ -189,9 +197,11 @@ def _load_topics(files: Iterable[Path], errs: _Collector) -> dict[str, Topic]:
             data = load_file(file)
         except YamlError as exc:
             errs.errors.append(exc)
+            errs.unparsed = True
             continue
         if not isinstance(data, LineDict) or not isinstance(data.get("topics"), LineList):
             errs.add(path, getattr(data, "line", 1), "expected a mapping with a 'topics' list")
+            errs.unparsed = True
             continue
         for key in data:
             if key != "topics":
@@ -200,6 +210,8 @@ def _load_topics(files: Iterable[Path], errs: _Collector) -> dict[str, Topic]:
         for i, node in enumerate(items):
             topic = _validate_topic(node, path, items.line_of(i), errs)
             if topic is None:
+                if isinstance(node, LineDict) and isinstance(node.get("id"), str):
+                    errs.invalid_ids.add(node["id"])
                 continue
             if topic.id in topics:
                 first = topics[topic.id]
@@ -265,13 +277,13 @@ def _load_menu(path: Path, topics: dict[str, Topic], errs: _Collector
                 node, {"id": True, "title": True, "topics": True}, "group", spath, errs):
             continue
         for i, tid in enumerate(node["topics"]):
-            if tid not in topics:
+            if errs.unknown(tid, topics):
                 errs.add(spath, node["topics"].line_of(i), f"group {node['id']}: unknown topic "
                          f"id {tid!r}")
         groups[node["id"]] = MenuGroup(node["id"], node["title"], tuple(node["topics"]))
     main = [str(x) for x in menu.get("main") or []]
     for i, entry in enumerate(main):
-        if entry != "procedures" and entry not in groups and entry not in topics:
+        if entry != "procedures" and entry not in groups and errs.unknown(entry, topics):
             errs.add(spath, menu["main"].line_of(i), f"main: unknown group or topic {entry!r}")
     proc = [str(x) for x in menu.get("procedure_groups") or []]
     for i, gid in enumerate(proc):
@@ -280,39 +292,41 @@ def _load_menu(path: Path, topics: dict[str, Topic], errs: _Collector
     return groups, main, proc
 
 
-def _load_required(path: Path, errs: _Collector) -> list[str]:
+def _load_required(path: Path, errs: _Collector) -> dict[str, int]:
+    """Catalogue topic ids → the line where each is written."""
     if not path.exists():
-        return []
+        return {}
     try:
         data = load_file(path)
     except YamlError as exc:
         errs.errors.append(exc)
-        return []
+        return {}
     items = data.get("topics") if isinstance(data, LineDict) else None
     if not isinstance(items, LineList):
         errs.add(str(path), 1, "expected a 'topics' list")
-        return []
-    return [str(t["id"]) for t in items if isinstance(t, LineDict) and "id" in t]
+        return {}
+    return {str(t["id"]): t.line_of("id") for t in items if isinstance(t, LineDict)
+            and "id" in t}
 
 
-def _check_references(topics: dict[str, Topic], required: list[str], catalog: Path,
+def _check_references(topics: dict[str, Topic], required: dict[str, int], catalog: Path,
                       allow: Sequence[str], flow_ids: set[str] | None,
                       errs: _Collector) -> None:
     for topic in topics.values():
         for rid in topic.related:
-            if rid not in topics:
-                errs.add(topic.file, topic.line, f"topic {topic.id}: related: unknown topic "
-                         f"id {rid!r}")
+            if errs.unknown(rid, topics):
+                errs.add(topic.file, topic.line_of("related"),
+                         f"topic {topic.id}: related: unknown topic id {rid!r}")
         if topic.flow and flow_ids is not None and topic.flow not in flow_ids:
-            errs.add(topic.file, topic.line, f"topic {topic.id}: flow: unknown flow "
+            errs.add(topic.file, topic.line_of("flow"), f"topic {topic.id}: flow: unknown flow "
                      f"{topic.flow!r}")
         for link in topic.links:
             if not link_allowed(link.url, allow):
-                errs.add(topic.file, topic.line, f"topic {topic.id}: link {link.url} is not "
-                         "on the allow-list (links.allow)")
-    for tid in required:
-        if tid not in topics:
-            errs.add(str(catalog), 0, f"catalogue topic {tid!r} is missing from the "
+                errs.add(topic.file, topic.line_of("links"), f"topic {topic.id}: link "
+                         f"{link.url} is not on the allow-list (links.allow)")
+    for tid, line in required.items():
+        if errs.unknown(tid, topics):
+            errs.add(str(catalog), line, f"catalogue topic {tid!r} is missing from the "
                      "knowledge base")
 
 
@@ -352,7 +366,7 @@ def load_knowledge(directory: str | Path, allow: Sequence[str],
     return KnowledgeBase(
         topics=topics, abbreviations=syn["abbreviations"], facet_cues=syn["facets"],
         greetings=syn["greetings"], thanks=syn["thanks"], stopwords=syn["stopwords"],
-        groups=groups, main_menu=main, procedure_groups=proc, required_ids=required,
+        groups=groups, main_menu=main, procedure_groups=proc, required_ids=list(required),
         version=digest.hexdigest()[:12], files=[str(f) for f in all_files],
         outside=syn["outside"],
     )

@@ -94,6 +94,11 @@ class Topic:
     flow: str | None = None
     file: str = ""
     line: int = 0
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, key: str) -> int:
+        """The line where `key` is written in the topic's file, else the topic's own line."""
+        return self.key_lines.get(key, self.line)
 
     @classmethod
     def from_clean(cls, data: dict[str, Any], file: str, line: int) -> Topic:
@@ -115,6 +120,7 @@ class Topic:
             links=tuple(LinkEntry(x["title"], x["url"]) for x in data.get("links") or ()),
             related=tuple(data.get("related") or ()),
             flow=data.get("flow"), file=file, line=line,
+            key_lines=dict(getattr(data, "key_lines", {})),
         )
 
 
