@@ -30,9 +30,9 @@ class StorageConfig:
 class MatchingConfig:
     """Score thresholds (0-100) for the three outcomes: answer, suggest, fallback."""
 
-    answer_threshold: float = 62.0
-    suggest_threshold: float = 40.0
-    margin: float = 6.0
+    answer_threshold: float = 54.0
+    suggest_threshold: float = 30.0
+    margin: float = 8.0
     max_suggestions: int = 3
 
 

@@ -24,6 +24,11 @@ _SYLLABLE = re.compile(
     r"(a|ai|ao|au|ay|e|eo|eu|i|ia|ie|ieu|iu|o|oa|oai|oao|oay|oe|oeo|oi|oo|u|ua|uay|ue|ui|uo"
     r"|uoi|uou|uu|uy|uya|uye|uyu|y|ye|yeu)"
     r"(c|ch|m|n|ng|nh|p|t)?$")
+# Spelling confusions common in Vietnamese (regional pronunciation, typing): a real syllable
+# that is not in the knowledge base may stand for its confusable twin ("khai xinh" → "sinh").
+_ONSET_TWINS = (("s", "x"), ("ch", "tr"), ("d", "gi"), ("d", "r"), ("gi", "r"), ("l", "n"),
+                ("v", "d"), ("c", "k"), ("ng", "ngh"), ("g", "gh"))
+_FINAL_TWINS = (("n", "ng"), ("t", "c"), ("nh", "n"), ("i", "y"))
 MAX_INPUT_CHARS = 2000  # longer messages are cut: no citizen question needs more
 FUZZY_CUTOFF = 78  # rapidfuzz ratio a typo must reach against a known word
 
@@ -59,6 +64,20 @@ def tokenize(text: str) -> list[str]:
 def is_syllable(token: str) -> bool:
     """Tell whether a folded token is a well-formed Vietnamese syllable ("trieu", not "cheiu")."""
     return bool(_SYLLABLE.match(token))
+
+
+def _twins(token: str) -> list[str]:
+    """Spellings one regional confusion away: 'xinh' → ['sinh'], 'tran' → ['chan', 'trang']."""
+    out = []
+    for a, b in _ONSET_TWINS:
+        for x, y in ((a, b), (b, a)):
+            if token.startswith(x) and not token.startswith(y):
+                out.append(y + token[len(x):])
+    for a, b in _FINAL_TWINS:
+        for x, y in ((a, b), (b, a)):
+            if token.endswith(x) and not token.endswith(y):
+                out.append(token[:-len(x)] + y)
+    return out
 
 
 def _telex_forms(token: str) -> list[str]:
@@ -109,14 +128,17 @@ class Normalizer:
         """Repairs for an unknown token: (likely, only-in-a-known-phrase); () when it is fine.
 
         Repeated letters are always squeezed ("khaiii" → "khai"). Telex leftovers and
-        fuzzy matches are likely repairs only for tokens that are not Vietnamese syllables;
-        for real syllables, and for one-letter slips, a repair must form a known phrase.
+        fuzzy matches are likely repairs only for tokens that are not Vietnamese syllables.
+        A real syllable may only become its spelling twin (s/x, ch/tr, n/ng...), and a
+        one-letter slip may only be repaired, when the result forms a known phrase.
         """
         if token in self.vocabulary or token.isdigit() or len(token) < 3:
             return (), ()
         squeezed = _RUN3.sub(r"\1", token)
         single = _RUN2.sub(r"\1", squeezed)
         squeezes = [f for f in (squeezed, single) if f in self.vocabulary]
+        if is_syllable(token) and not squeezes:
+            return (token,), tuple(t for t in _twins(token) if t in self.vocabulary)
         guesses = [f for f in _telex_forms(token) if f in self.vocabulary]
         if len(single) >= 4:
             hits = process.extract(single, self._fuzzy_pool, scorer=fuzz.ratio, limit=6,
@@ -125,9 +147,7 @@ class Normalizer:
             hits.sort(key=lambda h: (-h[1], OSA.distance(single, h[0])))
             guesses += [str(h[0]) for h in hits]
         near = [str(h[0]) for h in process.extract(single, self._fuzzy_pool, scorer=OSA.distance,
-                                                   limit=12, score_cutoff=1)]
-        if is_syllable(token) and not squeezes:
-            return (token,), tuple(dict.fromkeys([*guesses, *near]))
+                                                   limit=None, score_cutoff=1)]
         likely = tuple(dict.fromkeys([*squeezes, *guesses])) or (single,)
         return likely, tuple(near)
 

@@ -23,7 +23,8 @@ class Weights:
     similarity: float = 0.2  # weighted overlap with the topic's closest sample question
     fuzzy: float = 0.6  # rapidfuzz token-set similarity to the closest sample question
     evidence: float = 8.0  # matched weight at which the evidence factor reaches 1 - 1/e
-    outside: float = 0.6  # score factor when the question names an uncovered service
+    outside: float = 0.5  # score factor when the question names an uncovered service
+    lead: float = 0.5  # share of the lead over the closest competitor added to a score
     title_weight: float = 2.0
     summary_weight: float = 0.3
 
@@ -99,7 +100,9 @@ class TopicIndex:
                                    [(tid, t) for tid, t, _, sample in docs if sample])
         self._greetings = {self._plain(g) for g in kb.greetings}
         self._thanks = {self._plain(t) for t in kb.thanks}
-        self._outside = [tuple(self.normalizer.tokens(p)) for p in kb.outside]
+        # Outside phrases name things the knowledge base does not know, so they are compared
+        # before typo repair, which would bend "tiki" or "evn" into some known word.
+        self._outside = [tuple(self.normalizer.expand(tokenize(p))) for p in kb.outside]
         self.topic_ids = tuple(kb.topics)
 
     def _terms(self, tokens: Sequence[str]) -> list[str]:
@@ -126,8 +129,16 @@ class TopicIndex:
         """A message (as typed) that is only thanks."""
         return self._plain(text) in self._thanks
 
-    def names_outside_service(self, tokens: Sequence[str]) -> bool:
-        """Whether the tokens contain a phrase from `outside` (weather, lottery, loans...)."""
+    def names_outside_service(self, text: str) -> bool:
+        """Whether the message names a service from `outside` (weather, lottery, loans...).
+
+        Args:
+            text: the message as typed.
+
+        Returns:
+            True when an outside phrase occurs (compared on folded, expanded words).
+        """
+        tokens = self.normalizer.expand(tokenize(text))
         return any(p and _contains(tokens, p) for p in self._outside)
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
@@ -143,7 +154,7 @@ class TopicIndex:
         tokens = self.normalizer.tokens(text)
         content = self.content(tokens)
         facet = self.facets.detect(tokens)
-        outside = self.names_outside_service(tokens)
+        outside = self.names_outside_service(text)
         query = self._terms(tokens)
         weights = {t: self.stats.weight(t) for t in query}
         total = sum(weights.values())
@@ -157,17 +168,34 @@ class TopicIndex:
         similarity = self.samples.similarity(query, total)
         fuzzy = self.samples.fuzzy(" ".join(content))
         w = self.weights
-        candidates = []
+        raw: dict[str, tuple[float, float, float]] = {}
         for tid, mass in matched.items():
             cov, sim, fz = mass / total, similarity.get(tid, 0.0), fuzzy.get(tid, 0.0)
             evidence = 1 - math.exp(-mass / w.evidence)
             score = 100 * (w.coverage * cov + w.similarity * sim + w.fuzzy * fz) * evidence
-            if outside:
-                score *= w.outside
-            candidates.append(Candidate(tid, round(score, 1), round(cov, 3), fz, score))
+            raw[tid] = (score * (w.outside if outside else 1.0), cov, fz)
+        candidates = [Candidate(tid, round(min(max(s, 0.0), 100.0), 1), round(cov, 3), fz, s)
+                      for tid, (s, cov, fz) in _calibrate(raw, w.lead).items()]
         candidates.sort(key=lambda c: (-c.key, c.topic_id))
         return MatchResult(" ".join(tokens), tuple(tokens), tuple(content), facet,
                            tuple(c for c in candidates[:limit] if c.score > 0), outside)
+
+
+def _calibrate(raw: dict[str, tuple[float, float, float]], lead: float
+               ) -> dict[str, tuple[float, float, float]]:
+    """Add to each score a share of its lead over the best other topic (negative if behind).
+
+    A topic far ahead of every other is a safer answer than one that barely wins, so the
+    confidence reflects both the absolute score and the margin; the order is unchanged.
+    """
+    ranked = sorted(raw.items(), key=lambda kv: -kv[1][0])
+    top = ranked[0][1][0] if ranked else 0.0
+    second = ranked[1][1][0] if len(ranked) > 1 else 0.0
+    out = {}
+    for tid, (score, cov, fz) in ranked:
+        rival = second if score == top and tid == ranked[0][0] else top
+        out[tid] = (score + lead * (score - rival), cov, fz)
+    return out
 
 
 def _contains(tokens: Sequence[str], phrase: tuple[str, ...]) -> bool:

@@ -10,6 +10,7 @@ from rapidfuzz import fuzz, process
 from bot.matching.terms import TermStats
 
 FUZZY_CUTOFF = 40  # below this rapidfuzz score a sample question is not similar at all
+SCORER = fuzz.token_set_ratio
 
 
 class SampleIndex:
@@ -78,7 +79,7 @@ class SampleIndex:
         best: dict[str, float] = {}
         if not text:
             return best
-        for _, score, i in process.extract(text, self._text, scorer=fuzz.token_set_ratio,
+        for _, score, i in process.extract(text, self._text, scorer=SCORER,
                                            limit=None, score_cutoff=FUZZY_CUTOFF):
             owner = self._owner[i]
             best[owner] = max(best.get(owner, 0.0), score / 100)
