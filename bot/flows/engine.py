@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 from bot.core import texts
 from bot.core.models import Button, Link, Reply
 from bot.flows.loader import Flow, Step
-from bot.language.normalize import fold
+from bot.language.normalize import fold, tokenize
 
 NAV_WORDS = {
     "back": {"quay lai", "tro lai", "lui lai", "back", "buoc truoc", "quay ve"},
@@ -155,6 +155,15 @@ class FlowEngine:
             return FlowTurn([Reply(step.input.invalid, reply.buttons)], "flow_input_invalid",
                             flow.id, step.id)
         return None
+
+    def shows_label(self, session: dict[str, Any], plain: str) -> bool:
+        """Whether the active step offers an option whose label, folded, is exactly `plain`.
+
+        What is on screen wins over command words: a "Bắt đầu" button beats "bat dau" (menu).
+        """
+        current = self.active(session)
+        return current is not None and any(" ".join(tokenize(o.label)) == plain
+                                           for o in current[1].options)
 
     def expired(self, session: dict[str, Any], now: float) -> bool:
         """True when the active flow has been idle longer than the expiry."""

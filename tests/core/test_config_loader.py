@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, ConfigError, Secrets, load_config
+from bot.config import Config, ConfigError, MatchingConfig, Secrets, load_config
 from bot.yamlio import YamlError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +49,7 @@ def test_values_are_read_and_relative_paths_resolved(tmp_path: Path) -> None:
     assert config.storage.path == str(tmp_path / "data" / "x.sqlite3")
     assert (config.storage.retention_days, config.log_level) == (30, "DEBUG")
     assert (config.matching.answer_threshold, config.matching.margin) == (70, 4.5)
-    assert config.matching.suggest_threshold == 40.0  # untouched keys keep their defaults
+    assert config.matching.suggest_threshold == MatchingConfig().suggest_threshold  # default
     assert config.flows.expiry_hours == 1
 
 
