@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.config import Config, Secrets, load_config
 from bot.core.brain import build_brain
-from bot.knowledge.loader import KnowledgeError
+from bot.knowledge.loader import KnowledgeError, catalogue_problems
 from bot.yamlio import YamlError
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,12 @@ def cmd_kb_check(args: argparse.Namespace, config: Config) -> int:
         print(f"{len(exc.errors)} problem(s) found", file=sys.stderr)
         return 1
     kb = brain.kb
+    strict = catalogue_problems(kb)
+    if strict:
+        for error in strict:
+            print(error, file=sys.stderr)
+        print(f"{len(strict)} problem(s) found", file=sys.stderr)
+        return 1
     questions = sum(len(t.questions) for t in kb.topics.values())
     print(f"ok: {len(kb.topics)} topics ({len(kb.required_ids)} required by the catalogue, "
           f"all present), {questions} sample questions, {len(kb.abbreviations)} abbreviations, "
