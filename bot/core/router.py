@@ -84,7 +84,11 @@ class Router:
             self._answer_topic(turn, target, None, outcome="answer")
             return
         turn.outcome = "start"
-        turn.replies = [answers.main_menu(self.kb, texts.WELCOME)]
+        welcome = answers.main_menu(self.kb, texts.WELCOME)
+        resume = self.engine.resume_button(turn.session)
+        if resume is not None:  # a returning citizen mid-flow (console restart, Start again)
+            welcome = Reply(welcome.text, (resume, *welcome.buttons), welcome.links)
+        turn.replies = [welcome]
 
     # --- buttons ----------------------------------------------------------------------
     def button(self, turn: Turn, payload: str) -> None:

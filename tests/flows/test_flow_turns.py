@@ -299,3 +299,35 @@ async def test_an_old_step_button_is_stale(assistant, brain, say, press) -> None
     assert stale.text == texts.STALE_BUTTON
     # The flow itself is untouched: "1" still presses... the stale reply's menu button now.
     assert flow.start
+
+
+async def test_start_without_payload_mid_flow_offers_to_continue(assistant, brain, say,
+                                                                 start) -> None:
+    flow = brain.flows[FLOW]
+    await say(assistant, f"/start flow-{FLOW}")
+    await say(assistant, "1")
+    welcome = (await start(assistant, ""))[-1]
+    assert welcome.text == texts.WELCOME
+    assert welcome.buttons[0].label == RESUME_LABEL
+    assert shows((await say(assistant, "1"))[-1], flow, step_after(flow, 1))
+
+
+async def test_a_terminal_restarted_mid_flow_continues(assistant, brain, say) -> None:
+    import io
+
+    from bot.channels.console import run_console
+
+    flow = brain.flows[FLOW]
+    await say(assistant, f"/start flow-{FLOW}", user="local", channel="console")
+    await say(assistant, "1", user="local", channel="console")
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = io.StringIO()
+    await run_console(assistant, Terminal("1\n1\n"), out)  # a new console: welcome first,
+    text = out.getvalue()                                 # then "1" resumes, "1" goes on
+    assert text.startswith(texts.WELCOME) and f"1. {RESUME_LABEL}" in text
+    resumed = text.index(flow.steps[step_after(flow, 1)].text)
+    assert text.index(flow.steps[step_after(flow, 1, 1)].text) > resumed
