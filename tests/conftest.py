@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +18,7 @@ from bot.storage.memory import MemoryStore
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
-FLOWS_DIR = Path(os.environ.get("DVCBOT_TEST_FLOWS_DIR") or PROJECT_ROOT / "flows")
-DVCBOT = str(Path(sys.executable).with_name("dvcbot"))
+FLOWS_DIR = PROJECT_ROOT / "flows"
 START = 1_795_000_000.0  # a fixed instant in late 2026
 TEST_KEY = b"test-pseudonym-key-0123456789abcdef"
 
@@ -106,16 +103,6 @@ def press() -> Send:
 def start() -> Send:
     """`await start(assistant, payload, user=...)`: a `/start PAYLOAD` deep link."""
     return _start
-
-
-def payloads(reply: Reply) -> list[str]:
-    """Button payloads of a reply (helper for tests, via the `payloads_of` fixture)."""
-    return [b.payload for b in reply.buttons]
-
-
-@pytest.fixture
-def payloads_of() -> Callable[[Reply], list[str]]:
-    return payloads
 
 
 @dataclass
