@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from bot.storage.memory import MemoryStore
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 FLOWS_DIR = PROJECT_ROOT / "flows"
+DVCBOT = str(Path(sys.executable).with_name("dvcbot"))  # the installed command
 START = 1_795_000_000.0  # a fixed instant in late 2026
 TEST_KEY = b"test-pseudonym-key-0123456789abcdef"
 
