@@ -37,7 +37,7 @@ async def staff_reply(store: Store, command: str, arg: str, now: float,
         Vietnamese text for a chat message.
     """
     days = _days(arg)
-    report = await load_report(store, ReportQuery(since=now - days * 86400, until=now),
+    report = await load_report(store, ReportQuery(since=now - days * 86400),
                                flows, titles, now)
     if command == "misses":
         return misses_text(report, days)
