@@ -1,0 +1,131 @@
+"""Issue 3 acceptance: matching quality on the labelled sets, sample questions, answer size.
+
+tests/data/eval.jsonl is the tuning set; tests/data/holdout.jsonl was written apart and stands
+for questions never seen: it is only measured here, never tuned on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rapidfuzz import fuzz
+
+from bot.core.answers import FIRST_MESSAGE_LIMIT, topic_answer
+from bot.knowledge.links import link_allowed
+from bot.language.facets import FACETS
+from bot.language.normalize import tokenize
+from bot.matching.decide import decide
+from bot.matching.evaluate import Report, evaluate, load_set
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SETS = ("eval.jsonl", "holdout.jsonl")
+TARGETS = {"top1": 92.0, "top3": 97.0, "facet": 85.0, "rejection": 95.0}
+DIACRITICS_GAP = 3.0  # points: questions typed without diacritics may trail by at most this
+# Direct answers: the share of questions answered at once with the right topic, and the share
+# answered at once with a wrong one (the rest get "did you mean" or the fallback).
+DIRECT = {"eval.jsonl": (90.0, 1.0), "holdout.jsonl": (85.0, 2.5)}
+
+
+@pytest.fixture(scope="module")
+def reports(brain, config) -> dict[str, Report]:
+    return {name: evaluate(brain.index, config.matching, load_set(DATA / name))
+            for name in SETS}
+
+
+def _figures(name: str, report: Report) -> str:
+    lines = [f"{name}:"]
+    for label, split in (("all", report.overall), ("with diacritics", report.with_marks),
+                         ("without diacritics", report.without_marks)):
+        r = split.rates()
+        lines.append(f"  {label:>18}: top-1 {r['top1']}  top-3 {r['top3']}  facet {r['facet']}"
+                     f"  rejection {r['rejection']}  direct right {r['answered_right']}"
+                     f"  direct wrong {r['answered_wrong']}"
+                     f"  ({r['positives']} questions, {r['negatives']} must-not-claim)")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_targets_are_met(reports, capsys, name: str) -> None:
+    report = reports[name]
+    with capsys.disabled():
+        print("\n" + _figures(name, report))
+    rates = report.overall.rates()
+    assert rates["positives"] >= 200 and rates["negatives"] >= 50
+    for metric, floor in TARGETS.items():
+        value = rates[metric]
+        assert value is not None and value >= floor, f"{name}: {metric} {value} < {floor}"
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_questions_without_diacritics_do_as_well(reports, name: str) -> None:
+    with_marks = reports[name].with_marks.rates()
+    without = reports[name].without_marks.rates()
+    for metric in TARGETS:
+        count = without["negatives"] if metric == "rejection" else without["positives"]
+        assert isinstance(count, int) and count >= 25
+        # One question of the slice is worth 100/count points; with ~30 must-not-claim
+        # questions that exceeds 3 points, so a one-question difference is always allowed.
+        allowed = max(DIACRITICS_GAP, 100 / count + 0.05)
+        gap = float(with_marks[metric] or 0) - float(without[metric] or 0)
+        assert gap <= allowed, f"{name}: {metric} without diacritics trails by {gap:.1f}"
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_most_questions_are_answered_directly_and_rarely_wrongly(reports, name: str) -> None:
+    rates = reports[name].overall.rates()
+    right, wrong = DIRECT[name]
+    assert float(rates["answered_right"] or 0) >= right
+    assert float(rates["answered_wrong"] or 0) <= wrong
+
+
+def test_every_sample_question_is_answered_with_its_own_topic(brain, config) -> None:
+    misses = []
+    for topic in brain.kb.topics.values():
+        for question in topic.questions:
+            result = brain.index.match(question)
+            decision = decide(result, config.matching)
+            best = result.best.topic_id if result.best else None
+            if best != topic.id or decision.topic != topic.id:
+                misses.append(f"{topic.id}: {question!r} → best {best}, "
+                              f"{decision.outcome} {decision.topic}")
+    assert not misses, "\n".join(misses)
+
+
+def test_first_answer_fits_a_phone_and_links_only_to_official_sites(brain, config) -> None:
+    allow = config.links.allow
+    for topic in brain.kb.topics.values():
+        for facet in (None, *FACETS):
+            reply = topic_answer(topic, facet, allow)
+            assert len(reply.text) <= FIRST_MESSAGE_LIMIT, (topic.id, facet, len(reply.text))
+            if facet in topic.facets:  # the asked facet is shown whole, not cut off
+                assert "…" not in reply.text, (topic.id, facet)
+            assert all(link_allowed(link.url, allow) for link in reply.links), topic.id
+        assert all(link_allowed(link.url, allow) for link in topic.links), topic.id
+
+
+def test_sample_questions_never_name_an_outside_service(brain) -> None:
+    index = brain.index
+    clashes = [(t.id, q) for t in brain.kb.topics.values()
+               for q in (t.title, *t.questions, *t.keywords) if index.names_outside_service(q)]
+    assert not clashes
+
+
+def test_out_of_scope_services_are_not_answered(brain, config) -> None:
+    for question in ("kết quả xổ số hôm nay", "xin giấy phép kinh doanh karaoke",
+                     "thu tuc nhap quoc tich", "vay tin chap bang cccd"):
+        result = brain.index.match(question)
+        assert result.outside
+        assert decide(result, config.matching).topic is None, question
+
+
+def test_the_labelled_sets_are_not_copied_into_the_knowledge_base(brain) -> None:
+    asked = [" ".join(tokenize(item["text"])) for name in SETS
+             for item in load_set(DATA / name)]
+    copied = []
+    for topic in brain.kb.topics.values():
+        for question in topic.questions:
+            mine = " ".join(tokenize(question))
+            if any(fuzz.ratio(mine, other) >= 95 for other in asked):
+                copied.append(f"{topic.id}: {question}")
+    assert not copied, "\n".join(copied)
