@@ -292,6 +292,8 @@ class Router:
             return False
         if kind == "t" and ident not in self.kb.topics:
             return False
+        if kind == "f" and ident not in self.brain.flows:  # forged: keep the log clean
+            return False
         topic = ident if kind == "t" else None
         flow = ident if kind == "f" else None
         rating = 1 if vote == "up" else -1
