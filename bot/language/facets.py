@@ -15,14 +15,16 @@ FACET_LABELS = {
 }
 
 BLOCKER = "!"  # a cue written "!quoc gia" under fee means: "quoc gia" is not a fee cue
+KEEP = "~"  # a cue written "~can giay" tells the facet but its words still name the topic
 
 
 class FacetDetector:
     """Finds facet cue phrases in normalised text; the earliest cue wins.
 
     A cue list may hold blockers, phrases prefixed with "!": wherever a blocker of a facet
-    occurs, the facet's cues inside it do not count ("gia han" is not the fee cue "gia",
-    "lan dau" is not the where cue "dau").
+    occurs, the facet's cues inside it do not count ("mai tang phi" is a benefit, not the fee
+    cue "phi"). A cue prefixed with "~" detects its facet but is not removed before matching,
+    because its words also name the topic ("~can hop dong": a contract is a document).
     """
 
     def __init__(self, cues: Mapping[str, Sequence[str]]) -> None:
@@ -33,12 +35,16 @@ class FacetDetector:
         """
         self._cues: list[tuple[tuple[str, ...], str]] = []
         self._blockers: list[tuple[tuple[str, ...], str]] = []
+        self._kept: set[tuple[str, ...]] = set()
         for facet, phrases in cues.items():
             for phrase in phrases:
                 blocker = phrase.startswith(BLOCKER)
-                words = tuple(phrase.lstrip(BLOCKER).split())
-                if words:
-                    (self._blockers if blocker else self._cues).append((words, facet))
+                words = tuple(phrase.lstrip(BLOCKER + KEEP).split())
+                if not words:
+                    continue
+                (self._blockers if blocker else self._cues).append((words, facet))
+                if phrase.startswith(KEEP):
+                    self._kept.add(words)
         # Longer cues first, so "bao lau" is not read as a shorter cue inside it.
         self._cues.sort(key=lambda item: -len(item[0]))
 
@@ -97,7 +103,7 @@ class FacetDetector:
         """
         drop: set[int] = set()
         for start, end, _ in self.spans(tokens):
-            if end - start >= 2:
+            if end - start >= 2 and tuple(tokens[start:end]) not in self._kept:
                 drop.update(range(start, end))
         return [t for i, t in enumerate(tokens) if i not in drop]
 
