@@ -11,7 +11,7 @@ from bot.core.brain import Brain
 from bot.core.models import Button, Reply
 from bot.flows.engine import FlowTurn
 from bot.language.facets import FACETS
-from bot.language.normalize import MAX_INPUT_CHARS, nfc
+from bot.language.normalize import MAX_INPUT_CHARS, nfc, tokenize
 from bot.matching.decide import decide
 from bot.privacy.redact import redact
 from bot.storage.base import FeedbackRecord, ReferralRecord, Store
@@ -161,11 +161,15 @@ class Router:
             if 1 <= number <= len(buttons):
                 self.button(turn, buttons[number - 1])
                 return
-        if normalized in MENU_WORDS:
+        # Commands and flow answers are compared on plain folded text: the matcher's typo
+        # repair only knows knowledge-base words and could bend "quay lai" into something else.
+        plain = " ".join(tokenize(text))
+        on_screen = self.engine.shows_label(turn.session, plain)
+        if plain in MENU_WORDS and not on_screen:
             turn.session.pop("awaiting", None)
             self._menu(turn)
             return
-        if normalized in HELP_WORDS:
+        if plain in HELP_WORDS and not on_screen:
             turn.session.pop("awaiting", None)
             turn.outcome, turn.replies = "help", [answers.main_menu(self.kb, texts.HELP)]
             return
@@ -179,7 +183,7 @@ class Router:
             turn.session["flow"]["updated"] = turn.now
             if self._apply(turn, self.engine.resume_prompt(turn.session)):
                 return
-        flow_turn = self.engine.on_text(turn.session, text, normalized, turn.now)
+        flow_turn = self.engine.on_text(turn.session, text, plain, turn.now)
         if self._apply(turn, flow_turn):
             if flow_turn is not None and (flow_turn.extra.get("input") or
                                           flow_turn.outcome == "flow_input_invalid"):
