@@ -254,7 +254,8 @@ async def test_unknown_or_malformed_deep_links_open_the_welcome_menu(assistant, 
 
 async def test_stale_or_forged_buttons_reopen_the_menu(assistant, store, press) -> None:
     for payload in ("st:vneid-dang-nhap:khong-co:1", "top:khong-co", "fac:khai-sinh:gia",
-                    "fb:t:khong-co:up", "fb:f:khong-co:down", "grp:khong-co", "nav:back", "x" * 64, ":::"):
+                    "fb:t:khong-co:up", "fb:f:khong-co:down", "grp:khong-co", "nav:back",
+                    "x" * 64, ":::"):
         reply = last(await press(assistant, payload))
         assert reply.text == texts.STALE_BUTTON and is_main_menu(reply)
         assert store.turns[-1].outcome == "stale_button"
