@@ -180,7 +180,13 @@ class Router:
             self._comment(turn, red.text)
             return
         if self.engine.expired(turn.session, turn.now):
+            # Back after a long pause: answer a real question (its reply carries the
+            # "continue the guide" button); otherwise ask whether to continue.
             turn.session["flow"]["updated"] = turn.now
+            self._question(turn, red.text, red.sensitive, bool(red.kinds))
+            if turn.outcome == "answer":
+                return
+            turn.topic = turn.facet = turn.score = None
             if self._apply(turn, self.engine.resume_prompt(turn.session)):
                 return
         flow_turn = self.engine.on_text(turn.session, text, plain, turn.now)
@@ -226,7 +232,8 @@ class Router:
             return
         result = index.match(text)
         recent = self._recent_topic(turn)
-        if recent and result.facet and not result.content:
+        cues = index.facets.cue_words()
+        if recent and result.facet and all(word in cues for word in result.content):
             # "phí bao nhiêu?" right after an answer asks about that same topic.
             self._answer_topic(turn, recent, result.facet, outcome="answer")
             turn.replies = [*prefix, *turn.replies]
