@@ -16,6 +16,7 @@ FACET_LABELS = {
 
 BLOCKER = "!"  # a cue written "!quoc gia" under fee means: "quoc gia" is not a fee cue
 KEEP = "~"  # a cue written "~can giay" tells the facet but its words still name the topic
+WILDCARD = "*"  # in a cue, stands for any one word: "qua * duoc khong" (qua momo duoc khong)
 
 
 class FacetDetector:
@@ -49,8 +50,8 @@ class FacetDetector:
         self._cues.sort(key=lambda item: -len(item[0]))
 
     def cue_words(self) -> frozenset[str]:
-        """Every word that appears in some cue (blockers excluded)."""
-        return frozenset(w for words, _ in self._cues for w in words)
+        """Every word that appears in some cue (blockers and wildcards excluded)."""
+        return frozenset(w for words, _ in self._cues for w in words if w != WILDCARD)
 
     def _blocked(self, tokens: Sequence[str]) -> dict[str, set[int]]:
         """Facet → token positions covered by one of its blockers."""
@@ -109,7 +110,9 @@ class FacetDetector:
 
 
 def _occurrences(tokens: Sequence[str], words: tuple[str, ...]) -> list[int]:
+    """Start positions of `words` in `tokens`; a "*" in `words` matches any one token."""
     n = len(words)
     first = words[0]
     return [i for i in range(len(tokens) - n + 1)
-            if tokens[i] == first and tuple(tokens[i:i + n]) == words]
+            if tokens[i] == first and all(w in (WILDCARD, t)
+                                          for w, t in zip(words, tokens[i:i + n], strict=True))]
