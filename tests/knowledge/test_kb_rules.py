@@ -2,41 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from bot.cli import main
 from bot.config import LinksConfig
 from bot.knowledge.links import link_allowed
 from bot.knowledge.loader import MIN_CATALOGUE_QUESTIONS, catalogue_problems, load_knowledge
 from bot.yamlio import load_file
+from tests.helpers.yamledit import edit_line, kb_check, line_of
 
 HOTICH = "ho-tich-cu-tru.yaml"
-
-
-def kb_check(kb_copy, capsys) -> tuple[int, list[str]]:
-    code = main(["--config", str(kb_copy.config_path), "kb", "check"])
-    return code, capsys.readouterr().err.splitlines()
-
-
-def find_line(path: Path, pattern: str, after: int = 0) -> int:
-    """1-based number of the first line at or after `after` matching `pattern`."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if number >= after and re.search(pattern, line):
-            return number
-    raise AssertionError(f"{pattern!r} not found in {path}")
-
-
-def replace_line(path: Path, number: int, new: str | None) -> None:
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    if new is None:
-        del lines[number - 1]
-    else:
-        lines[number - 1] = new + "\n"
-    path.write_text("".join(lines), encoding="utf-8")
 
 
 def reported(errors: list[str], path: Path, line: int, fragment: str) -> bool:
@@ -72,11 +49,11 @@ def test_every_topic_has_web_sources_a_reviewed_date_and_allowed_links(brain, co
 
 def test_a_missing_catalogue_topic_is_reported_at_the_catalogue(kb_copy, capsys) -> None:
     path = kb_copy.topic_file(HOTICH)
-    replace_line(path, find_line(path, r"^  - id: luu-tru$"), "  - id: luu-tru-cu")
+    edit_line(path, line_of(path, r"^  - id: luu-tru$"), "  - id: luu-tru-cu")
     code, errors = kb_check(kb_copy, capsys)
     catalog = kb_copy.knowledge / "catalog.yaml"
     assert code == 1
-    assert reported(errors, catalog, find_line(catalog, r"id: luu-tru$"),
+    assert reported(errors, catalog, line_of(catalog, r"id: luu-tru$"),
                     "catalogue topic 'luu-tru' is missing from the knowledge base")
 
 
@@ -87,15 +64,15 @@ def test_a_missing_catalogue_topic_is_reported_at_the_catalogue(kb_copy, capsys)
 def test_a_topic_without_sources_or_reviewed_date_fails(kb_copy, capsys, field: str,
                                                         fragment: str) -> None:
     path = kb_copy.topic_file(HOTICH)
-    start = find_line(path, r"^  - id: ket-hon$")
-    key = find_line(path, rf"^    {field}:", after=start)
+    start = line_of(path, r"^  - id: ket-hon$")
+    key = line_of(path, rf"^    {field}:", after=start)
     if field == "sources":  # drop the whole list, up to the next key of the topic
-        end = find_line(path, r"^    reviewed:", after=key)
+        end = line_of(path, r"^    reviewed:", after=key)
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         del lines[key - 1:end - 1]
         path.write_text("".join(lines), encoding="utf-8")
     else:
-        replace_line(path, key, None)
+        edit_line(path, key, None)
     code, errors = kb_check(kb_copy, capsys)
     assert code == 1
     assert reported(errors, path, start, f"topic ket-hon: {fragment}")
@@ -103,8 +80,8 @@ def test_a_topic_without_sources_or_reviewed_date_fails(kb_copy, capsys, field: 
 
 def test_a_reviewed_value_that_is_not_a_date_fails(kb_copy, capsys) -> None:
     path = kb_copy.topic_file(HOTICH)
-    line = find_line(path, r"^    reviewed:", after=find_line(path, r"^  - id: tam-tru$"))
-    replace_line(path, line, "    reviewed: last year")
+    line = line_of(path, r"^    reviewed:", after=line_of(path, r"^  - id: tam-tru$"))
+    edit_line(path, line, "    reviewed: last year")
     code, errors = kb_check(kb_copy, capsys)
     assert code == 1
     assert reported(errors, path, line, "topic tam-tru: reviewed: expected a date")
@@ -114,9 +91,9 @@ def test_a_reviewed_value_that_is_not_a_date_fails(kb_copy, capsys) -> None:
                                  "https://"])
 def test_a_source_must_be_a_web_address(kb_copy, capsys, url: str) -> None:
     path = kb_copy.topic_file(HOTICH)
-    start = find_line(path, r"^  - id: khai-tu$")
-    line = find_line(path, r"^      - url: ", after=find_line(path, r"^    sources:", after=start))
-    replace_line(path, line, f"      - url: {url}")
+    start = line_of(path, r"^  - id: khai-tu$")
+    line = line_of(path, r"^      - url: ", after=line_of(path, r"^    sources:", after=start))
+    edit_line(path, line, f"      - url: {url}")
     code, errors = kb_check(kb_copy, capsys)
     assert code == 1
     assert reported(errors, path, line, "topic khai-tu: sources[0].url: expected an http(s)")
@@ -124,9 +101,9 @@ def test_a_source_must_be_a_web_address(kb_copy, capsys, url: str) -> None:
 
 def test_a_link_outside_the_allow_list_fails(kb_copy, capsys) -> None:
     path = kb_copy.topic_file(HOTICH)
-    start = find_line(path, r"^  - id: ho-chieu$")
-    line = find_line(path, r"^        url: ", after=find_line(path, r"^    links:", after=start))
-    replace_line(path, line, "        url: https://dichvucong-gov.vn.example.com")
+    start = line_of(path, r"^  - id: ho-chieu$")
+    line = line_of(path, r"^        url: ", after=line_of(path, r"^    links:", after=start))
+    edit_line(path, line, "        url: https://dichvucong-gov.vn.example.com")
     code, errors = kb_check(kb_copy, capsys)
     assert code == 1
     assert any("topic ho-chieu: link https://dichvucong-gov.vn.example.com is not on the "
@@ -135,9 +112,9 @@ def test_a_link_outside_the_allow_list_fails(kb_copy, capsys) -> None:
 
 def test_too_few_sample_questions_fail_kb_check_but_not_loading(kb_copy, capsys) -> None:
     path = kb_copy.topic_file(HOTICH)
-    start = find_line(path, r"^  - id: luu-tru$")
-    first = find_line(path, r"^    questions:", after=start) + 1
-    end = find_line(path, r"^    keywords:", after=first)
+    start = line_of(path, r"^  - id: luu-tru$")
+    first = line_of(path, r"^    questions:", after=start) + 1
+    end = line_of(path, r"^    keywords:", after=first)
     keep = MIN_CATALOGUE_QUESTIONS - 1
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     del lines[first - 1 + keep:end - 1]

@@ -19,7 +19,7 @@ from bot.knowledge.links import link_allowed
 from bot.language.facets import FACETS
 from bot.language.normalize import tokenize
 from bot.matching.decide import decide
-from bot.matching.evaluate import Report, evaluate, load_set
+from bot.matching.evaluate import Report, evaluate, format_report, load_set
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SETS = ("eval.jsonl", "holdout.jsonl", "fresh.jsonl")
@@ -40,23 +40,11 @@ def reports(brain, config) -> dict[str, Report]:
             for name in SETS}
 
 
-def _figures(name: str, report: Report) -> str:
-    lines = [f"{name}:"]
-    for label, split in (("all", report.overall), ("with diacritics", report.with_marks),
-                         ("without diacritics", report.without_marks)):
-        r = split.rates()
-        lines.append(f"  {label:>18}: top-1 {r['top1']}  top-3 {r['top3']}  facet {r['facet']}"
-                     f"  rejection {r['rejection']}  direct right {r['answered_right']}"
-                     f"  direct wrong {r['answered_wrong']}"
-                     f"  ({r['positives']} questions, {r['negatives']} must-not-claim)")
-    return "\n".join(lines)
-
-
 @pytest.mark.parametrize("name", SETS)
 def test_targets_are_met(reports, capsys, name: str) -> None:
     report = reports[name]
     with capsys.disabled():
-        print("\n" + _figures(name, report))
+        print(f"\n{name}:\n" + format_report(report, max_errors=0))
     rates = report.overall.rates()
     assert rates["positives"] >= 190 and rates["negatives"] >= 48
     for metric, floor in TARGETS.items():

@@ -27,11 +27,12 @@ def unwrap(body: Any) -> Any:
     return body
 
 
-def _mapping(value: Any) -> dict[str, Any]:
+def as_mapping(value: Any) -> dict[str, Any]:
+    """`value` when it is a JSON object, else an empty one (servers differ in shape)."""
     return value if isinstance(value, dict) else {}
 
 
-def _text_id(value: Any) -> str:
+def text_id(value: Any) -> str:
     """Ids are opaque strings; some servers may still send numbers."""
     if isinstance(value, str | int) and not isinstance(value, bool):
         return str(value)
@@ -57,11 +58,11 @@ def parse_update(update: Any) -> Inbound | None:
     message = update.get("message")
     if not isinstance(message, dict):
         return None
-    chat = _mapping(message.get("chat"))
-    sender = _mapping(message.get("from"))
+    chat = as_mapping(message.get("chat"))
+    sender = as_mapping(message.get("from"))
     if sender.get("is_bot") is True:
         return None
-    chat_id = _text_id(chat.get("id")) or _text_id(sender.get("id"))
+    chat_id = text_id(chat.get("id")) or text_id(sender.get("id"))
     if not chat_id:
         return None
     event = str(update.get("event_name", ""))
@@ -72,5 +73,5 @@ def parse_update(update: Any) -> Inbound | None:
         typed = ""  # a sticker, image, voice...: the core answers politely
     else:
         return None
-    message_id = _text_id(message.get("message_id")) or None
+    message_id = text_id(message.get("message_id")) or None
     return Inbound(chat_id, Incoming(CHANNEL, chat_id, text=typed, update_id=message_id))

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.channels.zalo_bot.updates import as_mapping, text_id
 from bot.core.models import Incoming
 
 CHANNEL = "zalo-oa"
@@ -25,16 +26,6 @@ class OAEvent:
     user_id: str
     message_id: str | None
     incoming: Incoming
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _text_id(value: Any) -> str:
-    if isinstance(value, str | int) and not isinstance(value, bool):
-        return str(value)
-    return ""
 
 
 def button_payload(text: str) -> str | None:
@@ -59,20 +50,20 @@ def parse_event(event: Any) -> OAEvent | None:
         return None
     name = str(event.get("event_name", ""))
     if name == "follow":
-        user_id = _text_id(_mapping(event.get("follower")).get("id"))
+        user_id = text_id(as_mapping(event.get("follower")).get("id"))
         if not user_id:
             return None
-        stamp = _text_id(event.get("timestamp"))
+        stamp = text_id(event.get("timestamp"))
         update_id = f"follow:{user_id}:{stamp}" if stamp else None
         return OAEvent(user_id, None, Incoming(CHANNEL, user_id, start_payload="",
                                                update_id=update_id))
     if not name.startswith(NON_TEXT_PREFIX):
         return None  # oa_send_* echoes, user_seen_message, unfollow, anonymous_*, ...
-    user_id = _text_id(_mapping(event.get("sender")).get("id"))
+    user_id = text_id(as_mapping(event.get("sender")).get("id"))
     if not user_id:
         return None
-    message = _mapping(event.get("message"))
-    message_id = _text_id(message.get("msg_id")) or None
+    message = as_mapping(event.get("message"))
+    message_id = text_id(message.get("msg_id")) or None
     text = message.get("text") if name in TEXT_EVENTS else None
     if not isinstance(text, str):
         incoming = Incoming(CHANNEL, user_id, text="", update_id=message_id)
