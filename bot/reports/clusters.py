@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-SIMILARITY = 82  # token_sort_ratio at or above this puts two wordings in one group
+# rapidfuzz WRatio at or above this puts two wordings in one group: "lam cccd" joins
+# "lam cccd cho con" (90) while "dang ky tam tru" / "dang ky thuong tru" (80) stay apart.
+SIMILARITY = 88
 MAX_EXAMPLES = 3
 
 
@@ -37,7 +39,7 @@ def group_misses(rows: list[tuple[str, str, str | None, int, str]],
 
     Args:
         rows: LogStats.wordings.
-        similarity: the rapidfuzz token_sort_ratio cut-off (0-100).
+        similarity: the rapidfuzz WRatio cut-off (0-100).
 
     Returns:
         Groups, most asked first.
@@ -56,7 +58,7 @@ def group_misses(rows: list[tuple[str, str, str | None, int, str]],
     leaders: list[str] = []
     groups: list[MissGroup] = []
     for wording in order:
-        found = process.extractOne(wording, leaders, scorer=fuzz.token_sort_ratio,
+        found = process.extractOne(wording, leaders, scorer=fuzz.WRatio,
                                    score_cutoff=similarity) if leaders else None
         if found is None:
             leaders.append(wording)

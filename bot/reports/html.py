@@ -80,13 +80,28 @@ def line_chart(labels: Sequence[str], series: Mapping[str, Sequence[float]], tit
     return _svg(fig)
 
 
+class Markup(str):
+    """Cell content that is already escaped HTML."""
+
+
+def _cell(value: Any) -> str:
+    return value if isinstance(value, Markup) else html.escape(str(value))
+
+
+def _with_note(text: str, note: str) -> Markup:
+    """Text with a smaller grey line under it (examples, comments)."""
+    if not note:
+        return Markup(html.escape(text))
+    return Markup(f"{html.escape(text)}<br><span class=muted>{html.escape(note)}</span>")
+
+
 def _table(headers: list[str], rows: list[list[Any]], numeric_from: int = 1) -> str:
     head = "".join(f'<th{" class=n" if i >= numeric_from else ""}>{html.escape(h)}</th>'
                    for i, h in enumerate(headers))
     body = "".join(
         "<tr>" + "".join(
             f'<td{" class=n" if i >= numeric_from and isinstance(c, int | float) else ""}>'
-            f"{html.escape(str(c))}</td>" for i, c in enumerate(row)) + "</tr>"
+            f"{_cell(c)}</td>" for i, c in enumerate(row)) + "</tr>"
         for row in rows)
     if not rows:
         body = f'<tr><td colspan="{len(headers)}" class="muted">Chưa có dữ liệu</td></tr>'
@@ -143,12 +158,15 @@ def to_html(report: Report) -> str:
                  r.thumbs_down] for r in report.topics]),
         "<h2>Xu hướng theo tuần</h2>", _figure(charts.get("weekly")),
         "<h2>Câu hỏi chưa trả lời được</h2>",
-        _table(["Cách hỏi", "Lượt", "Trượt", "Gợi ý", "Không phải", "Ví dụ"],
-               [[g.label, g.asked + g.rejected, g.misses, g.suggested, g.rejected,
-                 " | ".join(g.examples)] for g in report.misses[:100]]),
+        "<p class=muted>Nhóm theo cách hỏi giống nhau; dòng xám là ví dụ (đã che thông tin "
+        "cá nhân).</p>",
+        _table(["Cách hỏi", "Lượt", "Trượt", "Gợi ý", "Không phải"],
+               [[_with_note(g.label, " · ".join(g.examples)), g.asked + g.rejected, g.misses,
+                 g.suggested, g.rejected] for g in report.misses[:100]]),
         "<h2>Phản hồi và góp ý</h2>",
-        _table(["Mục", "Hữu ích", "Chưa hữu ích", "Góp ý"],
-               [[f.title, f.up, f.down, " | ".join(f.comments[:5])] for f in report.feedback]),
+        _table(["Mục", "Hữu ích", "Chưa hữu ích"],
+               [[_with_note(f.title, " · ".join(f.comments[:5])), f.up, f.down]
+                for f in report.feedback]),
         "<h2>Hướng dẫn từng bước</h2>"]
     for f in report.funnels:
         parts.append(f"<h3>{html.escape(f.title)}</h3><p class=muted>bắt đầu {f.started} · "

@@ -126,3 +126,17 @@ async def test_every_format_renders_the_same_facts() -> None:
     page = render(rep, "html")
     assert page.count("<svg") >= 3 and "http://" not in page.replace(
         'http-equiv="Content-Security-Policy"', "")
+
+
+def test_grouping_joins_rewordings_but_not_different_procedures() -> None:
+    from bot.reports.clusters import group_misses
+
+    rows = [("lam cccd cho con", "miss", None, 5, "làm cccd cho con"),
+            ("lam cccd", "miss", None, 2, "làm cccd"),
+            ("dang ky tam tru", "suggest", "tam-tru", 4, "đăng ký tạm trú"),
+            ("dang ky thuong tru", "suggest", "thuong-tru", 3, "đăng ký thường trú")]
+    groups = {g.label: g for g in group_misses(rows)}
+    assert set(groups) == {"lam cccd cho con", "dang ky tam tru", "dang ky thuong tru"}
+    assert groups["lam cccd cho con"].asked == 7
+    assert groups["lam cccd cho con"].examples == ["làm cccd cho con", "làm cccd"]
+    assert group_misses(rows)[0].label == "lam cccd cho con"
