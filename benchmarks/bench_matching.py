@@ -10,6 +10,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from benchmarks.memory import peak_rss_mb, retained_mb
 from bot.config import Config
 from bot.knowledge.loader import KnowledgeBase, load_knowledge
 from bot.language.normalize import fold
@@ -92,6 +93,8 @@ def _baseline_quality(base: WRatioBaseline, items: Sequence[dict[str, Any]],
             f"(answers at WRatio >= {threshold:.0f})")
 
 
+
+
 def main() -> None:
     """Print build time, per-question latency and accuracy for both matchers."""
     config = Config()
@@ -113,6 +116,11 @@ def main() -> None:
     print(f"topic index, first pass:  {_summary(cold)}")
     print(f"topic index, repeated:    {_summary(warm)}")
     print(f"WRatio baseline:          {_summary(plain)}")
+    index_mb, _ = retained_mb(lambda: TopicIndex(kb))
+    base_mb, _ = retained_mb(lambda: WRatioBaseline(kb))
+    print(f"memory: topic index {index_mb:.1f} MB, WRatio baseline {base_mb:.1f} MB "
+          f"(Python heap kept after building, tracemalloc); process peak RSS "
+          f"{peak_rss_mb():.0f} MB")
     for path in SETS:
         subset = load_set(path)
         r = evaluate(index, config.matching, subset).overall.rates()

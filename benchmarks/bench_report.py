@@ -8,6 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.memory import peak_rss_mb, python_peak_mb_async
 from benchmarks.synth import FLOWS, generate
 from bot.reports.model import build_report
 from bot.reports.render import render
@@ -79,6 +80,12 @@ async def run(turns: int = TURNS) -> None:
         same = naive == stats
         print(f"naive alternative (read all rows, aggregate in Python): {naive_s:.2f} s vs "
               f"SQL {sql_s:.2f} s ({naive_s / sql_s:.1f}x); same result: {same}")
+        # Memory in separate runs: tracemalloc would distort the timings above.
+        sql_mb, _ = await python_peak_mb_async(lambda: store.log_stats(query))
+        naive_mb, _ = await python_peak_mb_async(lambda: _naive(store, referrals, query))
+        print(f"memory (Python heap peak, tracemalloc): SQL aggregates {sql_mb:.1f} MB vs naive "
+              f"{naive_mb:.0f} MB; process peak RSS {peak_rss_mb():.0f} MB (includes the "
+              "generated log held for loading)")
         await store.close()
 
 
