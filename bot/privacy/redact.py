@@ -29,10 +29,11 @@ _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
         r"(?i)(\b(?:m[aậ]t\s*kh[aẩ]u|mk|pass(?:word|code)?|m[aã]\s*pin)" + _FILLER
         + r"\s*[:=]\s*)(\S{3,})")),
     # "mật khẩu (của tôi) là Abc@123", "mk Abc12345": the token must look like a secret
-    # (a digit or a symbol), so "quên mật khẩu vneid" or "mật khẩu là gì" stay readable.
+    # (a digit or a symbol), so "quên mật khẩu vneid" or "mật khẩu là gì" stay readable. It
+    # must stand apart from the cue: "mk-nhap:1" is a step id in a button payload.
     ("password", "[mật khẩu]", re.compile(
         r"(?i)(\b(?:m[aậ]t\s*kh[aẩ]u|mk|pass(?:word|code)?|m[aã]\s*pin)" + _FILLER
-        + r"\s*(?:l[aà]\s+)?)((?=\S*[\d!@#$%^&*_+=?~])[^\s,;]{4,})")),
+        + r"\s+(?:l[aà]\s+)?)((?=\S*[\d!@#$%^&*_+=?~])[^\s,;]{4,})")),
     # National and provincial dossier numbers: G22.99-250101-0001, 000.00.19.H29-250101-0001.
     ("dossier", "[mã hồ sơ]", re.compile(
         r"(?i)\b[A-Z0-9]{1,6}(?:\.[A-Z0-9]{1,6}){1,5}\s?-\s?\d{6}\s?-\s?\d{3,6}\b")),
