@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 async def test_facet_follow_up_uses_the_last_topic(assistant, say, store, clock) -> None:
     await say(assistant, "lam giay khai sinh cho con")
@@ -40,3 +42,32 @@ async def test_a_question_after_the_flow_expiry_is_answered_with_the_way_back(
     replies = await say(assistant, "đổi bằng lái xe hết hạn ở đâu")
     assert store.turns[-1].topic == "giay-phep-lai-xe"
     assert replies[-1].buttons[0].payload == "nav:resume"
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    ("phi lam lai can cuoc bi mat bao nhieu", "can-cuoc"),
+    ("phi lam cccd", "can-cuoc"),
+    ("nop ho so online the nao", "nop-truc-tuyen"),
+])
+async def test_a_facet_question_naming_another_topic_is_not_a_follow_up(
+        assistant, say, store, question, topic) -> None:
+    await say(assistant, "dang ky tam tru")
+    await say(assistant, question)
+    assert store.turns[-1].topic == topic
+
+
+@pytest.mark.parametrize("question", ["bao lau co the can cuoc", "o dau lam so do"])
+async def test_a_named_topic_is_at_least_suggested(assistant, say, store, question) -> None:
+    await say(assistant, "dang ky tam tru")
+    await say(assistant, question)
+    assert store.turns[-1].topic != "tam-tru"
+
+
+@pytest.mark.parametrize("question", ["thoi gian giai quyet", "can ban goc ko",
+                                      "nop o cong an xa dc ko", "nop online duoc ko"])
+async def test_generic_facet_questions_stay_follow_ups(assistant, say, store,
+                                                       question) -> None:
+    await say(assistant, "dang ky tam tru")
+    await say(assistant, question)
+    assert store.turns[-1].topic == "tam-tru"
+    assert store.turns[-1].outcome == "answer"

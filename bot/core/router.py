@@ -12,8 +12,9 @@ from bot.core.models import Button, Reply
 from bot.flows.engine import FlowTurn
 from bot.language.facets import FACETS
 from bot.language.normalize import MAX_INPUT_CHARS, nfc, tokenize
-from bot.matching.decide import decide
-from bot.privacy.redact import redact
+from bot.matching.decide import Decision, decide
+from bot.matching.index import MatchResult
+from bot.privacy.redact import redact, without_placeholders
 from bot.storage.base import FeedbackRecord, ReferralRecord, Store
 
 if TYPE_CHECKING:
@@ -230,15 +231,14 @@ class Router:
             turn.outcome = "thanks"
             turn.replies = [*prefix, answers.main_menu(self.kb, texts.THANKS_BACK)]
             return
-        result = index.match(text)
+        result = index.match(without_placeholders(text))
+        decision = decide(result, self.config.matching)
         recent = self._recent_topic(turn)
-        cues = index.facets.cue_words()
-        if recent and result.facet and all(word in cues for word in result.content):
+        if recent and self._is_follow_up(result, decision, recent):
             # "phí bao nhiêu?" right after an answer asks about that same topic.
             self._answer_topic(turn, recent, result.facet, outcome="answer")
             turn.replies = [*prefix, *turn.replies]
             return
-        decision = decide(result, self.config.matching)
         turn.score, turn.facet = decision.score, decision.facet
         if decision.outcome == "answer" and decision.topic:
             self._answer_topic(turn, decision.topic, decision.facet, outcome="answer",
@@ -250,7 +250,7 @@ class Router:
                                      "topic": turn.topic}
             turn.replies = [answers.suggestions(self.kb, list(decision.suggestions),
                                                 decision.facet)]
-        elif sensitive and not result.content:
+        elif (sensitive or personal) and not result.content:  # only a number, no question
             turn.outcome = "safety"
             turn.replies = [answers.main_menu(self.kb, texts.MENU)]
         else:
@@ -278,6 +278,19 @@ class Router:
                                             if not b.payload.startswith("flow:")), reply.links)
         turn.replies = [reply]
         return True
+
+    def _is_follow_up(self, result: MatchResult, decision: Decision, recent: str) -> bool:
+        """A bare facet question about the topic just answered.
+
+        Its words are all facet cues, and it names no other topic that the matcher proposes
+        ("phí làm cccd" after a tạm trú answer is about căn cước; "nộp ở công an xã được không"
+        stays about tạm trú).
+        """
+        cues = self.brain.index.facets.cue_words()
+        if not result.facet or not all(word in cues for word in result.content):
+            return False
+        proposed = {decision.topic, *decision.suggestions} - {None, recent}
+        return not proposed & self.brain.index.named_topics(result.tokens)
 
     def _recent_topic(self, turn: Turn) -> str | None:
         """The topic answered in this conversation within FOLLOW_UP_SECONDS, if any."""

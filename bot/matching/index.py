@@ -98,6 +98,10 @@ class TopicIndex:
         self.normalizer = Normalizer(kb.abbreviations, vocab, self.stats.phrases())
         self.samples = SampleIndex(self.stats,
                                    [(tid, t) for tid, t, _, sample in docs if sample])
+        # A keyword phrase ("căn cước", "sổ đỏ") names its topic outright.
+        self._named = [(phrase, topic.id) for topic in kb.topics.values()
+                       for phrase in (tuple(self.normalizer.tokens(k)) for k in topic.keywords)
+                       if phrase]
         self._greetings = {self._plain(g) for g in kb.greetings}
         self._thanks = {self._plain(t) for t in kb.thanks}
         # Outside phrases name things the knowledge base does not know, so they are compared
@@ -128,6 +132,17 @@ class TopicIndex:
     def is_thanks(self, text: str) -> bool:
         """A message (as typed) that is only thanks."""
         return self._plain(text) in self._thanks
+
+    def named_topics(self, tokens: Sequence[str]) -> frozenset[str]:
+        """Topics one of whose keyword phrases occurs in a question.
+
+        Args:
+            tokens: the question's normalised tokens (`MatchResult.tokens`).
+
+        Returns:
+            The ids of those topics.
+        """
+        return frozenset(tid for phrase, tid in self._named if _contains(tokens, phrase))
 
     def names_outside_service(self, text: str) -> bool:
         """Whether the message names a service from `outside` (weather, lottery, loans...).

@@ -141,6 +141,22 @@ def _maybe_password(text: str) -> bool:
     return bool(_PASSWORD_CUE.search(text))
 
 
+_PLACEHOLDER = re.compile("|".join(sorted({re.escape(p) for _, p, _ in _PATTERNS})))
+
+
+def without_placeholders(text: str) -> str:
+    """Redacted text with its placeholders blanked, for matching only.
+
+    Args:
+        text: the output of `redact`.
+
+    Returns:
+        The text without "[số định danh]" and the like, whose words would otherwise match
+        topics ("biển số định danh").
+    """
+    return _PLACEHOLDER.sub(" ", text)
+
+
 def scrub(value: Any) -> Any:
     """Redact every string inside a JSON-like value (a session dict) as a last safety net.
 

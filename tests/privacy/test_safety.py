@@ -36,3 +36,17 @@ async def test_phone_or_email_gets_the_gentler_notice(assistant, store, say) -> 
 async def test_ordinary_questions_get_no_warning(assistant, say, message) -> None:
     replies = await say(assistant, message)
     assert all(r.text not in (texts.SAFETY, texts.SAFETY_ID) for r in replies)
+
+
+@pytest.mark.parametrize(("message", "notice"), [
+    ("001099012345", texts.SAFETY),  # "[số định danh]" once matched "biển số định danh"
+    ("025123456", texts.SAFETY),  # "[số CMND]" once answered the căn cước topic
+    ("0912345678", texts.SAFETY_ID),
+])
+async def test_a_bare_number_is_not_read_as_a_question(assistant, store, say, message,
+                                                       notice) -> None:
+    replies = await say(assistant, message)
+    assert replies[0].text == notice
+    assert store.turns[-1].topic is None
+    assert store.turns[-1].outcome == "safety"
+    assert replies[-1].buttons  # the main menu: a way forward
