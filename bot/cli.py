@@ -157,6 +157,10 @@ def cmd_link(args: argparse.Namespace, config: Config) -> int:
     print(f"console: /start {payload}".rstrip())
     if not config.telegram.username:
         print("telegram: set telegram.username in the config to print the t.me link")
+        if args.qr:  # the QR code opens the t.me link: there is nothing to encode
+            print("no QR code written: it needs telegram.username in the config",
+                  file=sys.stderr)
+            return 1
         return 0
     url = telegram_link(config.telegram.username, payload)
     print(f"telegram: {url}")

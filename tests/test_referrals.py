@@ -60,3 +60,14 @@ def test_link_command_prints_link_and_writes_qr(kb_copy) -> None:
     bad = subprocess.run([DVCBOT, "--config", str(config), "link", "--topic", "khong-co"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 1 and "unknown topic" in bad.stderr
+
+
+def test_link_command_refuses_a_qr_code_without_a_telegram_username(kb_copy) -> None:
+    qr = kb_copy.root / "poster.png"
+    out = subprocess.run([DVCBOT, "--config", str(kb_copy.config_path), "link", "--topic",
+                          "khai-sinh", "--qr", str(qr)],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1
+    assert "telegram.username" in out.stderr
+    assert "khai-sinh" in out.stdout  # the payload to type is still printed
+    assert not qr.exists()
