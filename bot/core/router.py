@@ -223,13 +223,12 @@ class Router:
             prefix.append(Reply(texts.SAFETY))
         elif personal:
             prefix.append(Reply(texts.SAFETY_ID))
-        if index.is_greeting(text):
-            turn.outcome = "greeting"
-            turn.replies = [*prefix, answers.main_menu(self.kb, texts.GREETING_BACK)]
-            return
-        if index.is_thanks(text):
-            turn.outcome = "thanks"
-            turn.replies = [*prefix, answers.main_menu(self.kb, texts.THANKS_BACK)]
+        if index.is_greeting(text) or index.is_thanks(text):  # "ok", "cảm ơn", "chào"
+            greeting = index.is_greeting(text)
+            turn.outcome = "greeting" if greeting else "thanks"
+            reply = texts.GREETING_BACK if greeting else texts.THANKS_BACK
+            turn.replies = [*prefix, answers.main_menu(self.kb, reply)]
+            self._offer_resume(turn)
             return
         result = index.match(without_placeholders(text))
         decision = decide(result, self.config.matching)
@@ -259,8 +258,12 @@ class Router:
         if sensitive and turn.outcome == "miss":
             turn.outcome = "safety"
         turn.replies = [*prefix, *turn.replies]
+        self._offer_resume(turn)
+
+    def _offer_resume(self, turn: Turn) -> None:
+        """Mid-flow, put "continue the guide" first under the last reply."""
         resume = self.engine.resume_button(turn.session)
-        if resume is not None:  # a question asked mid-flow: offer the way back
+        if resume is not None:
             last = turn.replies[-1]
             turn.replies[-1] = Reply(last.text, (resume, *last.buttons), last.links)
 
