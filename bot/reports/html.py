@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -13,6 +14,9 @@ from matplotlib.figure import Figure
 
 from bot.reports.model import Report
 from bot.reports.render import _window
+
+# Week labels ("11-16") are categories on purpose; its INFO notice only scares staff.
+logging.getLogger("matplotlib.category").setLevel(logging.WARNING)
 
 BAR = "#2563eb"
 WARN = "#dc2626"
