@@ -31,6 +31,9 @@ class Weights:
 
 WEIGHTS = Weights()
 _RUN3 = re.compile(r"([a-z])\1{2,}")
+# Besides the stopwords (em, ạ, nhé, bạn, admin...), the words that only add politeness to a
+# greeting or a thank-you: "e cảm ơn", "cháu cảm ơn", "con chào".
+_COURTESY = frozenset({"e", "chau", "con"})
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,9 @@ class TopicIndex:
         self._named = [(phrase, topic.id) for topic in kb.topics.values()
                        for phrase in (tuple(self.normalizer.tokens(k)) for k in topic.keywords)
                        if phrase]
-        self._greetings = {self._plain(g) for g in kb.greetings}
-        self._thanks = {self._plain(t) for t in kb.thanks}
+        self._courtesy = self._stop | _COURTESY
+        self._greetings = self._smalltalk(kb.greetings)
+        self._thanks = self._smalltalk(kb.thanks)
         # Outside phrases name things the knowledge base does not know, so they are compared
         # before typo repair, which would bend "tiki" or "evn" into some known word.
         self._outside = [tuple(self.normalizer.expand(tokenize(p))) for p in kb.outside]
@@ -125,13 +129,22 @@ class TopicIndex:
         words = [_RUN3.sub(r"\1", t) for t in tokenize(text)]
         return " ".join(self.normalizer.expand(words))
 
+    def _core(self, text: str) -> str:
+        """The plain words without courtesy words ("em cảm ơn ạ" → "cam on")."""
+        return " ".join(w for w in self._plain(text).split() if w not in self._courtesy)
+
+    def _smalltalk(self, phrases: Sequence[str]) -> frozenset[str]:
+        """Each phrase as typed and, when something is left, without its courtesy words."""
+        return frozenset(form for p in phrases for form in (self._plain(p), self._core(p))
+                         if form)
+
     def is_greeting(self, text: str) -> bool:
-        """A message (as typed) that is only a greeting."""
-        return self._plain(text) in self._greetings
+        """A message (as typed) that is only a greeting, perhaps with courtesy words."""
+        return self._plain(text) in self._greetings or self._core(text) in self._greetings
 
     def is_thanks(self, text: str) -> bool:
-        """A message (as typed) that is only thanks."""
-        return self._plain(text) in self._thanks
+        """A message (as typed) that is only thanks, perhaps with courtesy words."""
+        return self._plain(text) in self._thanks or self._core(text) in self._thanks
 
     def named_topics(self, tokens: Sequence[str]) -> frozenset[str]:
         """Topics one of whose keyword phrases occurs in a question.
