@@ -20,7 +20,7 @@ PROCEDURE_GROUPS = "Chọn nhóm thủ tục:"
 GROUP = "Chọn thủ tục bạn cần:"
 GREETING_BACK = "Chào bạn! Bạn cần hỗ trợ thủ tục gì ạ?"
 THANKS_BACK = "Không có gì ạ! Nếu cần thêm, bạn cứ hỏi nhé. Chúc bạn làm thủ tục thuận lợi."
-SUGGEST = "Mình chưa chắc bạn hỏi về việc nào. Có phải một trong các mục sau không?"
+SUGGEST = "Mình chưa chắc bạn hỏi về việc nào. Bạn chọn mục đúng ở dưới giúp mình nhé."
 NONE_OF_THESE = "Không phải các mục này"
 MISS = (
     "Xin lỗi, mình chưa hiểu rõ câu hỏi hoặc chưa có thông tin về việc này.\n"
