@@ -109,6 +109,7 @@ class Assistant:
                 turn.outcome = "error"
             replies = _only_last_has_buttons(turn.replies)
             session["buttons"] = [b.payload for b in replies[-1].buttons] if replies else []
+            session["button_labels"] = [b.label for b in replies[-1].buttons] if replies else []
             session["updated"] = turn.now
             await self.store.commit(self._commit(turn, started))
         return replies

@@ -9,7 +9,7 @@ from bot.config import Config
 from bot.core import answers, texts
 from bot.core.brain import Brain
 from bot.core.models import Button, Reply
-from bot.flows.engine import FlowTurn
+from bot.flows.engine import NAV_WORDS, FlowTurn
 from bot.language.facets import FACETS
 from bot.language.normalize import MAX_INPUT_CHARS, nfc, tokenize
 from bot.matching.decide import Decision, decide
@@ -24,6 +24,7 @@ PAYLOAD_RE = re.compile(r"^[A-Za-z0-9_-]{0,64}$")
 MENU_WORDS = {"menu", "menu chinh", "danh sach", "danh muc", "trang chu", "bat dau"}
 HELP_WORDS = {"help", "tro giup", "huong dan su dung"}
 TEAM_SEPARATOR = "__"
+MISS_FOLLOW_UP_WORDS = 2  # topic words a matchless facet question may carry and still follow up
 FOLLOW_UP_SECONDS = 2 * 3600  # a bare "bao lâu?" refers to the topic answered this long ago
 STAFF_COMMANDS = ("stats", "misses")
 FEEDBACK_WINDOW_SECONDS = 30 * 60  # a thumbs-down comment is expected soon after, or never
@@ -162,6 +163,8 @@ class Router:
             if 1 <= number <= len(buttons):
                 self.button(turn, buttons[number - 1])
                 return
+            if self._repeat_choices(turn, len(buttons)):
+                return
         # Commands and flow answers are compared on plain folded text: the matcher's typo
         # repair only knows knowledge-base words and could bend "quay lai" into something else.
         plain = " ".join(tokenize(text))
@@ -196,6 +199,11 @@ class Router:
                                           flow_turn.outcome == "flow_input_invalid"):
                 # A typed answer (a dossier code...) is never stored, only that it was given.
                 turn.redacted = turn.normalized = "[câu trả lời trong hướng dẫn]"
+            return
+        if self.engine.active(turn.session) is None and any(
+                plain in words for words in NAV_WORDS.values()):
+            # "quay lại" / "thoát" with no guide open: the menu is the way back.
+            self._menu(turn)
             return
         self._question(turn, red.text, red.sensitive, bool(red.kinds))
 
@@ -289,11 +297,30 @@ class Router:
         ("phí làm cccd" after a tạm trú answer is about căn cước; "nộp ở công an xã được không"
         stays about tạm trú).
         """
+        if not result.facet or result.outside:
+            return False
         cues = self.brain.index.facets.cue_words()
-        if not result.facet or not all(word in cues for word in result.content):
+        other = [word for word in result.content if word not in cues]
+        if decision.outcome == "miss" and len(other) <= MISS_FOLLOW_UP_WORDS:
+            # Nothing else fits a short facet question ("thẻ con phí bao nhiêu" after a căn
+            # cước answer): the facet of the topic just discussed is the best reading.
+            return True
+        if other:
             return False
         proposed = {decision.topic, *decision.suggestions} - {None, recent}
         return not proposed & self.brain.index.named_topics(result.tokens)
+
+    def _repeat_choices(self, turn: Turn, count: int) -> bool:
+        """A typed number with no such button: say which numbers work, show them again."""
+        labels = turn.session.get("button_labels") or []
+        payloads = turn.session.get("buttons") or []
+        if len(labels) != len(payloads):
+            return False
+        turn.outcome = "bad_number"
+        turn.replies = [Reply(texts.BAD_NUMBER.format(count=count),
+                              tuple(Button(label, payload)
+                                    for label, payload in zip(labels, payloads, strict=True)))]
+        return True
 
     def _recent_topic(self, turn: Turn) -> str | None:
         """The topic answered in this conversation within FOLLOW_UP_SECONDS, if any."""

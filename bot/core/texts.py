@@ -45,9 +45,9 @@ SAFETY = (
     "thông tin bạn vừa gõ."
 )
 SAFETY_ID = (
-    "🔒 Bạn không cần gửi số định danh, số điện thoại hay mã hồ sơ cho trợ lý. Mình đã che "
-    "thông tin đó và không lưu lại. Chỉ nhập các thông tin này trên trang .gov.vn chính thức "
-    "hoặc ứng dụng VNeID."
+    "🔒 Trợ lý không cần số định danh, số điện thoại hay email của bạn và không xem được hồ sơ "
+    "cá nhân. Mình đã che thông tin đó và không lưu lại. Chỉ nhập các thông tin này trên trang "
+    ".gov.vn chính thức hoặc ứng dụng VNeID."
 )
 FEEDBACK_ASK = "Thông tin này có hữu ích không?"
 FEEDBACK_UP = "👍 Hữu ích"
@@ -59,6 +59,7 @@ FEEDBACK_WHAT = (
 )
 FEEDBACK_SKIP = "Bỏ qua"
 FEEDBACK_COMMENT_THANKS = "Cảm ơn bạn, góp ý đã được ghi lại để cán bộ cải thiện hướng dẫn."
+BAD_NUMBER = "Bạn gõ một số từ 1 đến {count} giúp mình nhé:"
 STALE_BUTTON = "Nút này đã cũ. Mình mở lại danh sách chính để bạn chọn tiếp nhé."
 MENU_BUTTON = "🏠 Menu chính"
 HUMAN_BUTTON = "🙋 Hỗ trợ trực tiếp"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import logging
 import sys
@@ -104,9 +105,12 @@ async def export(config: Config, query: ReportQuery, out: TextIO, feedback: bool
             if table == "feedback":
                 out.write("\n")
             writer.writerow(["table", *EXPORT_COLUMNS[table]])
-            async for row in store.export_rows(table, query):
-                writer.writerow([table, *row])
-                count += 1
+            # aclosing: if the reader goes away mid-export (BrokenPipeError), the row cursor
+            # is closed here, before the store, not later on a closed database.
+            async with contextlib.aclosing(store.export_rows(table, query)) as rows:
+                async for row in rows:
+                    writer.writerow([table, *row])
+                    count += 1
     finally:
         await store.close()
     return count

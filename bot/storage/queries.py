@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import aiosqlite
@@ -132,7 +132,7 @@ async def purge(db: aiosqlite.Connection, before: float) -> dict[str, int]:
 
 
 async def export_rows(db: aiosqlite.Connection, table: str, query: ReportQuery
-                      ) -> AsyncIterator[tuple[Any, ...]]:
+                      ) -> AsyncGenerator[tuple[Any, ...], None]:
     """Yield the rows of `turns` or `feedback` within the query's filters, oldest first.
 
     Args:

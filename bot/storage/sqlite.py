@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, Iterable
 from dataclasses import astuple, fields
 from pathlib import Path
 from typing import Any
@@ -202,7 +203,8 @@ class SQLiteStore(Store):
                 raise
 
     async def export_rows(self, table: str, query: ReportQuery
-                          ) -> AsyncIterator[tuple[Any, ...]]:
+                          ) -> AsyncGenerator[tuple[Any, ...], None]:
         """Rows of `turns` or `feedback` for analysts (see queries.EXPORT_COLUMNS)."""
-        async for row in queries.export_rows(self.db, table, query):
-            yield row
+        async with contextlib.aclosing(queries.export_rows(self.db, table, query)) as rows:
+            async for row in rows:
+                yield row

@@ -1,0 +1,52 @@
+"""Conversation edges: follow-ups that match nothing, numbers out of range, stray navigation."""
+
+from __future__ import annotations
+
+import subprocess
+
+from bot.core import texts
+from tests.conftest import DVCBOT
+
+
+async def test_unmatched_facet_question_after_an_answer_uses_that_topic(assistant, say,
+                                                                         store) -> None:
+    await say(assistant, "lam lai cccd bi mat")
+    assert store.turns[-1].topic == "can-cuoc"
+    await say(assistant, "the con phi bao nhieu")
+    assert (store.turns[-1].topic, store.turns[-1].facet) == ("can-cuoc", "fee")
+
+
+async def test_out_of_catalogue_facet_question_is_not_a_follow_up(assistant, say,
+                                                                  store) -> None:
+    await say(assistant, "lam lai cccd bi mat")
+    await say(assistant, "ve so hom nay bao nhieu tien")
+    assert store.turns[-1].topic is None
+
+
+async def test_a_number_without_a_button_repeats_the_choices(assistant, say, store) -> None:
+    first = (await say(assistant, "xin chao"))[-1]
+    count = len(first.buttons)
+    reply = (await say(assistant, str(count + 1)))[-1]
+    assert reply.text == texts.BAD_NUMBER.format(count=count)
+    assert reply.buttons == first.buttons
+    assert store.turns[-1].outcome == "bad_number"
+    # and the choices still work afterwards
+    await say(assistant, "1")
+    assert store.turns[-1].outcome == "menu"
+
+
+async def test_navigation_words_without_a_flow_open_the_menu(assistant, say, store) -> None:
+    for word in ("quay lại", "thoat", "lam lai"):
+        reply = (await say(assistant, word))[-1]
+        assert reply.text == texts.MENU
+        assert store.turns[-1].outcome == "menu"
+
+
+def test_export_into_a_closed_pipe_exits_quietly(kb_copy) -> None:
+    chat = subprocess.run([DVCBOT, "--config", str(kb_copy.config_path), "chat"],
+                          input="xin chao\n" * 400, capture_output=True, text=True, timeout=120)
+    assert chat.returncode == 0
+    out = subprocess.run(f"'{DVCBOT}' --config '{kb_copy.config_path}' export --format csv "
+                         "| head -n 2", shell=True, capture_output=True, text=True, timeout=60)
+    assert len(out.stdout.splitlines()) == 2
+    assert "Traceback" not in out.stderr and "BrokenPipe" not in out.stderr
