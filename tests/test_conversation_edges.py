@@ -50,3 +50,36 @@ def test_export_into_a_closed_pipe_exits_quietly(kb_copy) -> None:
                          "| head -n 2", shell=True, capture_output=True, text=True, timeout=60)
     assert len(out.stdout.splitlines()) == 2
     assert "Traceback" not in out.stderr and "BrokenPipe" not in out.stderr
+
+
+async def test_a_question_naming_a_branch_opens_the_guide_there(assistant, brain, say,
+                                                               store) -> None:
+    flow = brain.flows["vneid-su-co"]
+    first = flow.steps[flow.start]
+    target = next(o.next for o in first.options if o.label == "Quên mật khẩu")
+    reply = (await say(assistant, "quen mat khau vneid"))[-1]
+    assert reply.text.startswith("📌 Sự cố tài khoản VNeID\n")
+    assert flow.steps[target].text in reply.text
+    turn = store.turns[-1]
+    assert (turn.outcome, turn.topic, turn.flow_id, turn.step_id) == (
+        "answer", "vneid-su-co", "vneid-su-co", target)
+    back = (await say(assistant, "quay lại"))[-1]  # back leads to the first screen
+    assert first.text in back.text
+
+
+async def test_a_general_question_still_gets_the_summary(assistant, say, store) -> None:
+    reply = (await say(assistant, "su co tai khoan vneid"))[-1]
+    assert store.turns[-1].flow_id is None
+    assert reply.buttons[0].payload == "flow:vneid-su-co"
+
+
+async def test_a_guide_opened_by_a_question_counts_as_started_in_funnels(
+        assistant, brain, say, store, clock) -> None:
+    from bot.reports.funnels import build_funnels
+    from bot.storage.base import ReportQuery
+
+    await say(assistant, "quen mat khau vneid")
+    await say(assistant, "1")
+    stats = await store.log_stats(ReportQuery())
+    funnels = build_funnels(stats.flow_events, brain.flows, clock.now, 3600)
+    assert [(f.flow, f.started) for f in funnels] == [("vneid-su-co", 1)]

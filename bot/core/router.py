@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from bot.config import Config
@@ -248,8 +249,10 @@ class Router:
             return
         turn.score, turn.facet = decision.score, decision.facet
         if decision.outcome == "answer" and decision.topic:
-            self._answer_topic(turn, decision.topic, decision.facet, outcome="answer",
-                               score=decision.score)
+            if decision.facet is not None or not self._answer_branch(
+                    turn, decision.topic, result.tokens, decision.score):
+                self._answer_topic(turn, decision.topic, decision.facet, outcome="answer",
+                                   score=decision.score)
         elif decision.outcome == "suggest":
             turn.outcome = "suggest"
             turn.topic = decision.suggestions[0]
@@ -288,6 +291,30 @@ class Router:
             reply = Reply(reply.text, tuple(b for b in reply.buttons
                                             if not b.payload.startswith("flow:")), reply.links)
         turn.replies = [reply]
+        return True
+
+    def _answer_branch(self, turn: Turn, topic_id: str, tokens: tuple[str, ...],
+                       score: float) -> bool:
+        """Open the topic's guide at the branch the question names, if it names one.
+
+        "quên mật khẩu vneid" matches the first-screen option "Quên mật khẩu" of the
+        VNeID troubleshooting guide, so the citizen gets those steps at once instead of the
+        topic summary and two more taps.
+        """
+        topic = self.kb.topics[topic_id]
+        flow = self.brain.flows.get(topic.flow or "")
+        if flow is None:
+            return False
+        option = _named_option(self.brain.index.normalizer.tokens,
+                               [o.label for o in flow.steps[flow.start].options], tokens)
+        flow_turn = None if option is None else self.engine.start_at(
+            turn.session, flow.id, option, turn.now)
+        if not self._apply(turn, flow_turn):
+            return False
+        turn.topic, turn.outcome, turn.score = topic_id, "answer", score
+        turn.session["last_topic"] = {"id": topic_id, "at": turn.now}
+        last = turn.replies[-1]
+        turn.replies[-1] = Reply(f"📌 {topic.title}\n{last.text}", last.buttons, last.links)
         return True
 
     def _is_follow_up(self, result: MatchResult, decision: Decision, recent: str) -> bool:
@@ -378,3 +405,27 @@ def _staff_command(text: str | None) -> tuple[str, str] | None:
     command, _, arg = text.strip()[1:].partition(" ")
     command = command.split("@", 1)[0].lower()
     return (command, arg.strip()) if command in STAFF_COMMANDS else None
+
+
+BRANCH_SHARE = 0.75  # share of an option label's words the question must contain
+
+
+def _named_option(tokenize_: Callable[[str], list[str]], labels: list[str],
+                  tokens: Sequence[str]) -> int | None:
+    """The one option label whose words the question contains (at least two, and at least
+    BRANCH_SHARE of them); None when no label or more than one fits equally well.
+
+    Words of one or two letters and numbers do not count ("bị", "số", "6"): they name no
+    problem ("sự cố tài khoản" must not open "Tài khoản bị khóa").
+    """
+    present = set(tokens)
+    scored = []
+    for i, label in enumerate(labels):
+        words = {w for w in tokenize_(label) if len(w) > 2 and not w.isdigit()}
+        hits = len(words & present)
+        if hits >= 2 and words and hits / len(words) >= BRANCH_SHARE:
+            scored.append((hits / len(words), hits, i))
+    scored.sort(reverse=True)
+    if not scored or (len(scored) > 1 and scored[0][:2] == scored[1][:2]):
+        return None
+    return scored[0][2]

@@ -94,6 +94,25 @@ class FlowEngine:
                            "updated": now}
         return self._go(session, flow, flow.start, now, "flow_start")
 
+    def start_at(self, session: dict[str, Any], flow_id: str, option: int,
+                 now: float) -> FlowTurn | None:
+        """Start `flow_id` as if its first screen's option `option` (0-based) was chosen.
+
+        Used when a question already names the branch ("quên mật khẩu VNeID"); "quay lại"
+        then returns to the first screen. None when there is no such flow or option, or the
+        option leads straight to an end.
+        """
+        flow = self.flows.get(flow_id)
+        first = flow.steps[flow.start] if flow else None
+        if flow is None or first is None or not 0 <= option < len(first.options):
+            return None
+        target = first.options[option].next
+        if flow.steps[target].end:
+            return None
+        session["flow"] = {"id": flow.id, "step": target, "history": [flow.start],
+                           "started": now, "updated": now}
+        return self._go(session, flow, target, now, "flow_start")
+
     def _advance(self, session: dict[str, Any], flow: Flow, step: Step, target: str,
                  now: float) -> FlowTurn:
         session["flow"]["history"].append(step.id)

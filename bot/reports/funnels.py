@@ -98,7 +98,9 @@ def build_funnels(events: Iterable[tuple[str, float, str, str | None, str]],
             if run is not None:
                 close(run, "abandoned" if end_ts - run.last_ts > stale_after else "in_progress")
             user, run = user_key, None
-        if outcome == "flow_start":
+        # A question that names a guide's branch ("quên mật khẩu VNeID") opens the guide
+        # there: logged as an answer with the flow's id, it starts a run too.
+        if outcome == "flow_start" or (outcome == "answer" and flow_id):
             if run is not None:
                 close(run, "abandoned")  # replaced by a new flow: this one was left
             if flow_id not in funnels:

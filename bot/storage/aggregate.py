@@ -69,7 +69,7 @@ def aggregate(turns: Iterable[TurnRecord], feedback: Iterable[FeedbackRecord],
             key = (t.normalized, t.outcome, t.topic)
             wordings[key] += 1
             examples[key] = max(examples.get(key, ""), t.text or "")
-        if t.flow_id is not None and t.outcome.startswith("flow"):
+        if t.flow_id is not None and (t.outcome.startswith("flow") or t.outcome == "answer"):
             events.append((t.user_key, t.ts, i, t.flow_id, t.step_id, t.outcome))
         if t.referral is not None:
             team_turns[t.referral] += 1

@@ -100,7 +100,8 @@ async def log_stats(db: aiosqlite.Connection, query: ReportQuery) -> LogStats:
     stats.comments = [tuple(r) for r in await _rows(
         db, f"SELECT ts, topic, flow_id, comment FROM feedback{w} ORDER BY ts DESC, id DESC"
             " LIMIT ?", [*p, MAX_COMMENTS])]
-    w, p = _where(query, "referral", "flow_id IS NOT NULL", "outcome LIKE 'flow%'")
+    w, p = _where(query, "referral", "flow_id IS NOT NULL",
+                  "(outcome LIKE 'flow%' OR outcome = 'answer')")
     stats.flow_events = [tuple(r) for r in await _rows(
         db, f"SELECT user_key, ts, flow_id, step_id, outcome FROM turns{w}"
             " ORDER BY user_key, ts, id", p)]
