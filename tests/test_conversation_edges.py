@@ -83,3 +83,11 @@ async def test_a_guide_opened_by_a_question_counts_as_started_in_funnels(
     stats = await store.log_stats(ReportQuery())
     funnels = build_funnels(stats.flow_events, brain.flows, clock.now, 3600)
     assert [(f.flow, f.started) for f in funnels] == [("vneid-su-co", 1)]
+
+
+async def test_where_button_reads_naturally_for_guides_and_procedures(assistant, say) -> None:
+    guide = (await say(assistant, "muon tra cuu ho so da nop", user="g"))[-1]
+    procedure = (await say(assistant, "dang ky tam tru", user="p"))[-1]
+    labels = {b.payload: b.label for b in (*guide.buttons, *procedure.buttons)}
+    assert labels["fac:tra-cuu-ho-so:where"] == "Làm ở đâu"
+    assert labels["fac:tam-tru:where"] == "Nộp ở đâu"

@@ -26,6 +26,13 @@ def _clip(text: str, limit: int) -> str:
     return cut.rstrip() + " …"
 
 
+def facet_label(facet: str, topic: Topic) -> str:
+    """The facet's button label; guides and contacts are done, not filed ("Làm ở đâu")."""
+    if facet == "where" and topic.kind != "procedure":
+        return "Làm ở đâu"
+    return FACET_LABELS[facet]
+
+
 def _online_line(topic: Topic) -> str:
     if topic.online is None or topic.online.level not in ONLINE_LABELS:
         return ""
@@ -61,7 +68,7 @@ def topic_answer(topic: Topic, facet: str | None, allow: list[str], *,
     head = f"📌 {topic.title}"
     online = _online_line(topic)
     if facet and facet in topic.facets:
-        body = f"{FACET_LABELS[facet]}:\n{topic.facets[facet]}"
+        body = f"{facet_label(facet, topic)}:\n{topic.facets[facet]}"
     elif facet:
         body = topic.summary + "\n\n" + texts.FACET_MISSING.format(facet=FACET_NAMES[facet])
     else:
@@ -71,7 +78,7 @@ def topic_answer(topic: Topic, facet: str | None, allow: list[str], *,
     buttons: list[Button] = []
     if topic.flow:
         buttons.append(Button(texts.FLOW_BUTTON, f"flow:{topic.flow}"))
-    buttons += [Button(FACET_LABELS[f], f"fac:{topic.id}:{f}")
+    buttons += [Button(facet_label(f, topic), f"fac:{topic.id}:{f}")
                 for f in FACETS if f in topic.facets and f != facet]
     if with_feedback:
         buttons += feedback_buttons("t", topic.id)
@@ -89,11 +96,11 @@ def facet_detail(topic: Topic, facet: str, allow: list[str]) -> Reply:
         extra.append(topic.online.note.strip())
     if facet in ("fee", "time") and topic.legal_basis:
         extra.append("Căn cứ: " + "; ".join(topic.legal_basis[:3]))
-    text = "\n".join([f"📌 {topic.title} · {FACET_LABELS[facet]}", body, *extra])
+    text = "\n".join([f"📌 {topic.title} · {facet_label(facet, topic)}", body, *extra])
     buttons = []
     if topic.flow:
         buttons.append(Button(texts.FLOW_BUTTON, f"flow:{topic.flow}"))
-    buttons += [Button(FACET_LABELS[f], f"fac:{topic.id}:{f}")
+    buttons += [Button(facet_label(f, topic), f"fac:{topic.id}:{f}")
                 for f in FACETS if f in topic.facets and f != facet]
     buttons += feedback_buttons("t", topic.id)
     buttons.append(Button(texts.MENU_BUTTON, "menu"))
