@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -400,3 +401,65 @@ async def test_stop_confirms_the_update_offset(fake, run) -> None:
     assert last.params["offset"] == update["update_id"] + 1
     assert last.params.get("timeout", 0) == 0
     assert fake.confirmed_offset == update["update_id"] + 1 and fake.pending == []
+
+
+# --- servers other than api.telegram.org ------------------------------------------------------
+async def test_a_server_without_set_my_commands_is_served_with_one_warning(
+        fake, run, caplog) -> None:
+    fake.missing_methods = {"setMyCommands", "sendChatAction"}
+    with caplog.at_level(logging.INFO):
+        async with run():
+            fake.say(ALICE, "/menu")
+            (text,) = await answers(fake, ALICE)
+    assert text == texts.MENU
+    assert fake.calls_to("setMyCommands", status=404)
+    problems = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.getMessage() for r in problems] == [
+        "setMyCommands not done (Not Found); going on without it"]
+
+
+async def test_errors_sent_with_http_200_keep_their_meaning(fake, run) -> None:
+    fake.errors_with_http_200 = True
+    fake.retry_after_as_text = True
+    fake.flood("sendMessage", ALICE, retry_after=7)
+    fake.block(BOB)
+    async with run() as bot:
+        fake.say(ALICE, "/menu")
+        fake.say(BOB, "/menu")
+        (text,) = await answers(fake, ALICE)
+        await fake.wait_for("sendMessage", chat_id=BOB, status=403)
+    assert text == texts.MENU
+    assert bot.sleeps == [7.0]  # the flood wait, read from a text "7" in an HTTP 200 answer
+    assert len(fake.calls_to("sendMessage", BOB, status=None)) == 1  # blocked: not retried
+
+
+async def test_polling_survives_a_proxy_page_on_get_updates(fake, run, caplog) -> None:
+    fake.fail("getUpdates", 404, "404 Not Found", html=True)
+    async with run():
+        await fake.wait_for("getUpdates", status=404)
+        fake.say(ALICE, "/menu")
+        (text,) = await answers(fake, ALICE)  # PTB alone would have stopped polling
+    assert text == texts.MENU
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_an_unreadable_update_is_skipped_and_confirmed(fake, run) -> None:
+    broken = fake.message_update(ALICE, "/help")
+    broken["message"]["date"] = "hôm qua"
+    async with run():
+        fake.push(broken)
+        update = fake.say(ALICE, "/menu")
+        (text,) = await answers(fake, ALICE)
+    assert text == texts.MENU
+    assert fake.confirmed_offset == update["update_id"] + 1
+
+
+async def test_webhook_acknowledges_an_unreadable_update(fake, run) -> None:
+    broken = fake.message_update(ALICE, "/help")
+    broken["message"]["chat"] = "not an object"
+    async with run(mode="webhook") as bot:
+        assert await fake.deliver_webhook(bot.webhook, broken, SECRET) == 200
+        update = fake.message_update(ALICE, "/menu")
+        assert await fake.deliver_webhook(bot.webhook, update, SECRET) == 200
+        (text,) = await answers(fake, ALICE)
+    assert text == texts.MENU

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -10,6 +12,7 @@ from bot.channels.launch import configured_channels
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram.channel import api_url
 from bot.channels.telegram.render import MAX_TEXT, keyboard, render_reply, split_text, utf16_len
+from bot.channels.telegram.request import normalise
 from bot.channels.telegram.sender import Blocked, Sender
 from bot.channels.telegram.translate import BotIdentity, from_callback, from_message, update_key
 from bot.config import Config, ConfigError, Secrets, TelegramConfig
@@ -124,6 +127,11 @@ def test_group_messages_need_to_address_the_bot() -> None:
         {"type": "mention", "offset": 0, "length": 13}])
     assert mention is not None and mention.text == "lam cccd o dau"
     assert mention.user_key == "-100"
+    # Servers other than Telegram's may leave out the entities: the text alone is enough.
+    bare = incoming("Hỏi @DVC_test_bot: lam cccd o dau")
+    assert bare is not None and bare.text == "Hỏi : lam cccd o dau"
+    assert incoming("email a@dvc_test_bot.vn") is None
+    assert incoming("@dvc_test_bot_2 lam cccd") is None
     bot_message = {"message_id": 5, "date": 0, "chat": fake.chat(-100, "supergroup"),
                    "from": fake.me, "text": "Bạn cần gì?"}
     reply = incoming("dang ky tam tru", reply_to_message=bot_message)
@@ -253,3 +261,51 @@ def test_base_urls_are_normalised_for_ptb() -> None:
     assert api_url("http://127.0.0.1:8081/", "/file/bot") == "http://127.0.0.1:8081/file/bot"
     assert api_url("http://tg.local/bot/", "/bot") == "http://tg.local/bot"
     assert api_url("http://tg.local/api/{token}/", "/bot") == "http://tg.local/api/{token}/"
+
+
+# --- answers of other Bot API servers --------------------------------------------------------
+def _body(payload: bytes) -> dict:
+    return json.loads(payload)
+
+
+def test_errors_in_the_body_only_get_their_status() -> None:
+    error = json.dumps({"ok": False, "error_code": 403, "description": "Forbidden"}).encode()
+    assert normalise("sendMessage", 200, error) == (403, error)
+    odd = json.dumps({"ok": False, "error_code": "oops", "description": "?"}).encode()
+    assert normalise("sendMessage", 200, odd)[0] == 400
+    fine = json.dumps({"ok": True, "result": True}).encode()
+    assert normalise("answerCallbackQuery", 200, fine) == (200, fine)
+
+
+@pytest.mark.parametrize(("sent", "read"), [("3", 3), ("1.5", 1.5), (2, 2), ("soon", None),
+                                             (0, None)])
+def test_retry_after_becomes_a_number(sent: object, read: object) -> None:
+    body = {"ok": False, "error_code": 429, "description": "Too Many Requests",
+            "parameters": {"retry_after": sent}}
+    code, payload = normalise("sendMessage", 429, json.dumps(body).encode())
+    assert code == 429
+    assert _body(payload)["parameters"].get("retry_after") == read
+
+
+def test_answers_that_are_not_the_bot_api_are_retried_not_fatal() -> None:
+    page = b"<html><h1>404 Not Found</h1></html>"
+    for method in ("getUpdates", "sendMessage"):  # a proxy, not the API refusing the token
+        code, payload = normalise(method, 404, page)
+        assert code == 502 and _body(payload)["error_code"] == 404
+    assert normalise("sendMessage", 200, b"<html>ok</html>")[0] == 502
+    assert normalise("sendMessage", 503, b"busy")[0] == 503
+    refused = json.dumps({"ok": False, "error_code": 401, "description": "Unauthorized"}).encode()
+    assert normalise("getMe", 401, refused) == (401, refused)  # a wrong token stays fatal
+    assert normalise("getUpdates", 401, refused)[0] == 502  # polling goes on after getMe
+
+
+def test_unreadable_updates_shrink_to_their_id() -> None:
+    good = {"update_id": 8, "message": {"message_id": 1, "date": 1, "text": "hi",
+                                        "chat": {"id": 1, "type": "private"}}}
+    bad = {"update_id": 9, "message": {"message_id": 2, "date": "yesterday",
+                                       "chat": {"id": 1, "type": "private"}}}
+    code, payload = normalise("getUpdates", 200, json.dumps(
+        {"ok": True, "result": [good, bad, "junk"]}).encode())
+    assert code == 200 and _body(payload)["result"] == [good, {"update_id": 9}]
+    plain = json.dumps({"ok": True, "result": [good]}).encode()
+    assert normalise("getUpdates", 200, plain) == (200, plain)

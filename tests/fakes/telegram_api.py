@@ -5,6 +5,11 @@ way python-telegram-bot sends them (strings raw, everything else JSON text), or 
 body; answers are `{"ok": true, "result": ...}` or `{"ok": false, "error_code": ...}`.
 `getUpdates` long-polls and honours `offset` (confirmed updates are forgotten) and `timeout`.
 Every call is recorded; failures (429 with retry_after, 403 blocked, 5xx) can be injected.
+
+Switches play servers other than api.telegram.org (the Bot API documents the JSON envelope,
+not these details): `missing_methods` answer 404 "Not Found" like an unknown method,
+`errors_with_http_200` keeps every error in the body only, `retry_after_as_text` sends
+`retry_after` as a string, and `fail(..., html=True)` answers like a proxy with an HTML page.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ STRING_PARAMS = {"text", "caption", "callback_query_id", "url", "secret_token", 
                  "action", "inline_message_id", "language_code", "ip_address", "description"}
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
+LOGICAL_STATUS = "X-Fake-Error-Code"
 
 
 @dataclass
@@ -47,6 +53,7 @@ class Failure:
     description: str
     retry_after: int | None = None
     times: int = 1
+    html: bool = False
 
 
 @dataclass
@@ -64,6 +71,9 @@ class FakeBotAPI:
     webhook: dict[str, Any] | None = None
     commands: list[dict[str, Any]] = field(default_factory=list)
     confirmed_offset: int = 0
+    missing_methods: set[str] = field(default_factory=set)
+    errors_with_http_200: bool = False
+    retry_after_as_text: bool = False
 
     def __post_init__(self) -> None:
         self._update_ids = itertools.count(1)
@@ -167,8 +177,8 @@ class FakeBotAPI:
                                      retry_after, times))
 
     def fail(self, method: str, status: int, description: str, chat_id: int | None = None,
-             times: int = 1) -> None:
-        self.failures.append(Failure(method, chat_id, status, description, None, times))
+             times: int = 1, html: bool = False) -> None:
+        self.failures.append(Failure(method, chat_id, status, description, None, times, html))
 
     def block(self, chat_id: int) -> None:
         self.blocked.add(chat_id)
@@ -214,30 +224,46 @@ class FakeBotAPI:
         self.calls.append(call)
         response = self._injected(method, params)
         if response is None:
-            handler = getattr(self, f"_api_{method}", None)
-            response = await handler(params) if handler else _error(404, "Not Found")
-        call.status = response.status
+            handler = None if method in self.missing_methods else \
+                getattr(self, f"_api_{method}", None)
+            response = await handler(params) if handler else self._error(404, "Not Found")
+        call.status = int(response.headers.get(LOGICAL_STATUS, response.status))
         self._notify()
         return response
 
     def _injected(self, method: str, params: dict[str, Any]) -> web.Response | None:
         chat_id = params.get("chat_id")
         if method.startswith("send") and chat_id in self.blocked:
-            return _error(403, "Forbidden: bot was blocked by the user")
+            return self._error(403, "Forbidden: bot was blocked by the user")
         for failure in self.failures:
             if failure.method == method and failure.times > 0 and \
                     failure.chat_id in (None, chat_id):
                 failure.times -= 1
-                extra = {"retry_after": failure.retry_after} if failure.retry_after else None
-                return _error(failure.status, failure.description, extra)
+                if failure.html:
+                    return web.Response(status=failure.status, content_type="text/html",
+                                        text=f"<html><h1>{failure.description}</h1></html>")
+                retry: Any = failure.retry_after
+                if retry and self.retry_after_as_text:
+                    retry = str(retry)
+                extra = {"retry_after": retry} if retry else None
+                return self._error(failure.status, failure.description, extra)
         return None
+
+    def _error(self, status: int, description: str, parameters: dict[str, Any] | None = None
+               ) -> web.Response:
+        response = _error(status, description, parameters)
+        if self.errors_with_http_200:
+            response.set_status(200)
+            response.headers[LOGICAL_STATUS] = str(status)  # what `Call.status` records
+        return response
 
     async def _api_getMe(self, p: dict[str, Any]) -> web.Response:
         return _ok(self.me)
 
     async def _api_getUpdates(self, p: dict[str, Any]) -> web.Response:
         if self.webhook:
-            return _error(409, "Conflict: can't use getUpdates method while webhook is active")
+            return self._error(409, "Conflict: can't use getUpdates method while webhook is "
+                               "active")
         offset = int(p.get("offset") or 0)
         if offset > 0:  # everything below the offset is confirmed and forgotten
             self.pending = [u for u in self.pending if u["update_id"] >= offset]
@@ -253,7 +279,7 @@ class FakeBotAPI:
         text = p.get("text") or ""
         problem = _check_text(text) or _check_markup(p.get("reply_markup"))
         if problem:
-            return _error(400, problem)
+            return self._error(400, problem)
         chat_id = p["chat_id"]
         message = {"message_id": next(self._message_ids), "date": int(time.time()),
                    "chat": self.chat(chat_id, self._chat_types.get(chat_id, "private")),
@@ -266,12 +292,12 @@ class FakeBotAPI:
     async def _api_editMessageText(self, p: dict[str, Any]) -> web.Response:
         message = self.messages.get((p.get("chat_id"), p.get("message_id")))
         if message is None:
-            return _error(400, "Bad Request: message to edit not found")
+            return self._error(400, "Bad Request: message to edit not found")
         problem = _check_text(p.get("text") or "") or _check_markup(p.get("reply_markup"))
         if problem:
-            return _error(400, problem)
+            return self._error(400, problem)
         if p["text"] == message["text"] and p.get("reply_markup") == message.get("reply_markup"):
-            return _error(400, "Bad Request: message is not modified")
+            return self._error(400, "Bad Request: message is not modified")
         message["text"] = p["text"]
         message.pop("reply_markup", None)
         if p.get("reply_markup"):
@@ -281,14 +307,16 @@ class FakeBotAPI:
     async def _api_editMessageReplyMarkup(self, p: dict[str, Any]) -> web.Response:
         message = self.messages.get((p.get("chat_id"), p.get("message_id")))
         if message is None:
-            return _error(400, "Bad Request: message to edit not found")
+            return self._error(400, "Bad Request: message to edit not found")
         message.pop("reply_markup", None)
         if p.get("reply_markup"):
             message["reply_markup"] = p["reply_markup"]
         return _ok(message)
 
     async def _api_answerCallbackQuery(self, p: dict[str, Any]) -> web.Response:
-        return _ok(True) if p.get("callback_query_id") else _error(400, "Bad Request: no id")
+        if not p.get("callback_query_id"):
+            return self._error(400, "Bad Request: no id")
+        return _ok(True)
 
     async def _api_setWebhook(self, p: dict[str, Any]) -> web.Response:
         self.webhook = dict(p) if p.get("url") else None

@@ -24,6 +24,7 @@ from telegram.ext import (
 )
 
 from bot.channels.telegram.render import MAX_TEXT, keyboard, render_reply, utf16_len
+from bot.channels.telegram.request import TolerantRequest
 from bot.channels.telegram.sender import Blocked, Sender
 from bot.channels.telegram.translate import (
     CHANNEL,
@@ -121,6 +122,8 @@ class TelegramChannel:
         builder = (ApplicationBuilder().token(self.token)
                    .base_url(api_url(self.config.base_url, "/bot"))
                    .base_file_url(api_url(self.config.base_file_url, "/file/bot"))
+                   .request(TolerantRequest(connection_pool_size=256))
+                   .get_updates_request(TolerantRequest(connection_pool_size=1))
                    .concurrent_updates(True).job_queue(None))
         if self.config.mode == "webhook":
             builder = builder.updater(None)  # our aiohttp route feeds the update queue
@@ -152,9 +155,9 @@ class TelegramChannel:
         except RuntimeError:
             raise RuntimeError(f"cannot use the Bot API at {self.config.base_url}") from None
         self._me = BotIdentity(app.bot.id, app.bot.username or "")
-        if await self.sender.call("setMyCommands", "-",
-                                  lambda: app.bot.set_my_commands(COMMANDS)) is None:
-            log.warning("the command list could not be set; commands still work")
+        if await self.sender.call("setMyCommands", "-", lambda: app.bot.set_my_commands(COMMANDS),
+                                  optional=True) is None:
+            log.info("the command list is not shown in the chat menu; commands still work")
         if self.config.mode == "webhook":
             http.add_route("POST", self.config.webhook_path, self._on_webhook)
             done = await self.sender.call("setWebhook", "-", lambda: app.bot.set_webhook(
@@ -166,7 +169,8 @@ class TelegramChannel:
         if self.config.mode == "polling" and app.updater is not None:
             # start_polling calls deleteWebhook first, so a leftover webhook cannot block us.
             await app.updater.start_polling(timeout=self.poll_timeout, bootstrap_retries=5,
-                                            allowed_updates=ALLOWED_UPDATES)
+                                            allowed_updates=ALLOWED_UPDATES,
+                                            error_callback=self._on_poll_error)
         log.info("telegram: @%s ready (%s, %s)", self._me.username, self.config.mode,
                  self.config.base_url)
 
@@ -193,11 +197,16 @@ class TelegramChannel:
             return web.Response(status=503)  # Telegram delivers it again later
         try:
             data = await request.json()
-            update = Update.de_json(data, app.bot) if isinstance(data, dict) else None
-        except (ValueError, TypeError, KeyError):
-            update = None
-        if update is None:
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
             return web.Response(status=400)
+        try:
+            update = Update.de_json(data, app.bot)
+        except Exception as exc:  # delivering it again would not help
+            log.warning("telegram webhook: update %s could not be read, skipped (%s)",
+                        data.get("update_id"), type(exc).__name__)
+            return web.Response(status=200)
         await app.update_queue.put(update)
         return web.Response(status=200)
 
@@ -238,6 +247,11 @@ class TelegramChannel:
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram update failed", exc_info=context.error)
+
+    @staticmethod
+    def _on_poll_error(exc: TelegramError) -> None:
+        """One line per failed getUpdates; PTB retries with backoff (up to 30 s)."""
+        log.warning("telegram: getUpdates failed (%s: %s); retrying", type(exc).__name__, exc)
 
     # --- helpers ----------------------------------------------------------------------
     async def _turn(self, chat_id: int, incoming: Incoming) -> None:

@@ -67,13 +67,16 @@ class Sender:
         self.max_backoff = max_backoff
         self.max_flood_wait = max_flood_wait
 
-    async def call(self, what: str, chat: str, action: Callable[[], Awaitable[T]]) -> T | None:
+    async def call(self, what: str, chat: str, action: Callable[[], Awaitable[T]], *,
+                   optional: bool = False) -> T | None:
         """Run `action` until it succeeds or the policy gives up.
 
         Args:
             what: the method name, for logs.
             chat: a pseudonymous tag of the chat, for logs (never the raw id).
             action: a coroutine factory doing the call; called once per attempt.
+            optional: the bot works without it (e.g. a server lacking setMyCommands): a
+                refusal is one warning, not an error.
 
         Returns:
             The call's result, or None when it was given up.
@@ -108,7 +111,10 @@ class Sender:
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
             except TelegramError as exc:  # InvalidToken, Conflict, ...: retrying will not help
-                log.error("%s to %s failed: %s", what, chat, exc)
+                if optional:
+                    log.warning("%s not done (%s); going on without it", what, exc)
+                else:
+                    log.error("%s to %s failed: %s", what, chat, exc)
                 return None
             except Exception:  # e.g. a result another Bot API server shaped differently
                 log.exception("%s to %s failed unexpectedly", what, chat)

@@ -55,7 +55,11 @@ def addresses_bot(message: Message, me: BotIdentity) -> bool:
         target = command.group("bot")
         return target is None or target.lower() == me.username.lower()
     mentions = message.parse_entities([MessageEntity.MENTION]).values()
-    return any(m.lstrip("@").lower() == me.username.lower() for m in mentions)
+    if any(m.lstrip("@").lower() == me.username.lower() for m in mentions):
+        return True
+    # Servers other than Telegram's may send no entities: read the mention from the text.
+    return bool(me.username) and re.search(
+        rf"(?<![\w@])@{re.escape(me.username)}\b", text, re.IGNORECASE) is not None
 
 
 def _strip_mention(text: str, me: BotIdentity) -> str:
