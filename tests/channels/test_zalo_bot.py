@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 import pytest
 
 from bot.channels.launch import configured_channels
@@ -11,7 +14,7 @@ from bot.config import Config, Secrets, ZaloBotConfig
 from bot.core import texts
 from bot.core.assistant import Assistant
 from bot.core.brain import Brain
-from bot.core.models import Button, Reply
+from bot.core.models import Button, Incoming, Reply
 from bot.storage.memory import MemoryStore
 from tests.fakes.zalo_bot_api import FakeZaloBotApi, sticker_update, text_update
 from tests.fakes.zalo_harness import StubAssistant, eventually, first_line, free_port, running
@@ -112,6 +115,48 @@ async def test_long_replies_are_chunked_at_paragraphs(api: FakeZaloBotApi) -> No
         assert sum(paragraph.strip() in t for t in sent) == 1
     assert sent[-1].endswith("1. Xem thêm\n(Gõ số để chọn)")
     assert stub.seen[0].update_id and stub.seen[0].user_key == "chat-l"
+
+
+async def test_errors_in_the_body_only_and_a_blocked_chat(
+        api: FakeZaloBotApi, assistant: Assistant, caplog: pytest.LogCaptureFixture) -> None:
+    api.errors_with_http_200 = True
+    api.blocked.add("chat-blocked")
+    api.fail("sendMessage", 502)  # transient: sent again
+    async with running(polling(api), assistant):
+        await api.say("chat-blocked", "lam giay khai sinh cho con")
+        await api.say("chat-ok", "lam giay khai sinh cho con")
+        await eventually(lambda: bool(api.texts_to("chat-ok")))
+        await eventually(lambda: api.calls.count("sendMessage") >= 3)
+    assert api.texts_to("chat-blocked") == []
+    assert api.calls.count("sendMessage") == 3  # 502 retried once, 403 never retried
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_one_slow_chat_does_not_hold_up_the_others(api: FakeZaloBotApi) -> None:
+    release = asyncio.Event()
+
+    class Slow(StubAssistant):
+        async def handle(self, incoming: Incoming) -> list[Reply]:
+            if incoming.user_key == "slow":
+                await release.wait()
+            return await super().handle(incoming)
+
+    async with running(polling(api), Slow([Reply("Đã nhận")])):
+        await api.say("slow", "xin chao")
+        await api.say("quick", "xin chao")
+        await eventually(lambda: api.texts_to("quick") == ["Đã nhận"])
+        assert api.texts_to("slow") == []
+        release.set()
+        await eventually(lambda: api.texts_to("slow") == ["Đã nhận"])
+
+
+async def test_a_server_wanting_a_numeric_timeout_is_still_polled(
+        api: FakeZaloBotApi, assistant: Assistant) -> None:
+    api.numeric_timeout_only = True
+    async with running(polling(api), assistant):
+        await api.say("chat-n", "lam giay khai sinh cho con")
+        await eventually(lambda: bool(api.texts_to("chat-n")))
+    assert "Đăng ký khai sinh" in api.texts_to("chat-n")[0]
 
 
 def test_split_text_limits() -> None:

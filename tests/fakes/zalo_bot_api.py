@@ -6,6 +6,10 @@ It serves `/bot<token>/<method>` like bot-api.zaloplatforms.com: JSON bodies in,
 wait; it refuses to work while a webhook is set. `sendMessage` enforces 1-2000 characters,
 `setWebhook` a secret of 8-256 characters. With a webhook set, `push()` POSTs the update to
 it with the registered secret in `X-Bot-Api-Secret-Token`, bare or wrapped in `{ok, result}`.
+
+Switches for points the documentation leaves open: `errors_with_http_200` keeps errors in
+the body only, `numeric_timeout_only` refuses `timeout` sent as a string; `fail()` injects
+an error code for the next calls of a method, `blocked` chats answer 403.
 """
 
 from __future__ import annotations
@@ -60,6 +64,10 @@ class FakeZaloBotApi:
     webhook_url: str = ""
     webhook_secret: str = ""
     wrap_webhook: bool = False
+    errors_with_http_200: bool = False
+    numeric_timeout_only: bool = False
+    blocked: set[str] = field(default_factory=set)
+    failures: list[tuple[str, int]] = field(default_factory=list)
     _queue: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _server: TestServer | None = None
@@ -124,8 +132,18 @@ class FakeZaloBotApi:
         """Everything sent to one chat, in order."""
         return [s.text for s in self.sent if s.chat_id == chat_id]
 
+    def fail(self, method: str, code: int, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with error `code`."""
+        self.failures.extend([(method, code)] * times)
+
     # --- the API -------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
+        response = await self._answer(request)
+        if self.errors_with_http_200:
+            response.set_status(200)
+        return response
+
+    async def _answer(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
@@ -135,6 +153,12 @@ class FakeZaloBotApi:
             params = json.loads(raw) if raw else {}
         except ValueError:
             return _error(400, "Bad Request: body is not JSON")
+        failure = next((f for f in self.failures if f[0] == method), None)
+        if failure is not None:
+            self.failures.remove(failure)
+            return _error(failure[1], "Injected failure")
+        if method == "sendMessage" and params.get("chat_id") in self.blocked:
+            return _error(403, "Forbidden: the user blocked the bot")
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return _error(404, "Not Found: unknown method")
@@ -147,6 +171,8 @@ class FakeZaloBotApi:
     async def _m_getUpdates(self, params: dict[str, Any]) -> web.Response:
         if self.webhook_url:
             return _error(400, "Bad Request: getUpdates is unavailable while a webhook is set")
+        if self.numeric_timeout_only and isinstance(params.get("timeout"), str):
+            return _error(400, "Bad Request: timeout must be a number")
         wait = min(float(params.get("timeout", 30)), self.poll_wait)
         try:
             update = await asyncio.wait_for(self._queue.get(), wait)

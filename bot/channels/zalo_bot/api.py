@@ -12,6 +12,7 @@ import aiohttp
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT_CODE = 408  # getUpdates: the long poll ended without an update
+BAD_REQUEST = 400
 SEND_ATTEMPTS = 3
 NETWORK_ERROR = 0  # the code given to transport failures (no HTTP answer)
 
@@ -39,6 +40,7 @@ class ZaloBotApi:
         self.session = session
         self.base_url = base_url.rstrip("/")
         self._token = token
+        self._timeout_as_text = True  # the docs show `timeout` as a string: "30"
 
     async def call(self, method: str, payload: dict[str, Any] | None = None,
                    timeout: float = 30.0) -> Any:
@@ -86,19 +88,23 @@ class ZaloBotApi:
         Returns:
             Zero or more updates; a 408 "no update" answer gives an empty list.
         """
+        wait: str | int = str(timeout) if self._timeout_as_text else timeout
         try:
-            result = await self.call("getUpdates", {"timeout": str(timeout)},
-                                     timeout=timeout + 15)
+            result = await self.call("getUpdates", {"timeout": wait}, timeout=timeout + 15)
         except ZaloBotError as exc:
             if exc.code == POLL_TIMEOUT_CODE:
                 return []
+            if exc.code == BAD_REQUEST:
+                # A server that wants the other JSON type for `timeout` refuses the call:
+                # the next poll sends it the other way (string <-> number).
+                self._timeout_as_text = not self._timeout_as_text
             raise
         if isinstance(result, list):
             return [u for u in result if isinstance(u, dict)]
         return [result] if isinstance(result, dict) and result else []
 
     async def send_message(self, chat_id: str, text: str) -> Any:
-        """Send one text (1-2000 characters), backing off when rate-limited.
+        """Send one text (1-2000 characters), backing off when rate-limited or unreachable.
 
         Args:
             chat_id: the conversation id (a string).
@@ -111,9 +117,10 @@ class ZaloBotApi:
             try:
                 return await self.call("sendMessage", {"chat_id": chat_id, "text": text})
             except ZaloBotError as exc:
-                if exc.code != 429 or attempt == SEND_ATTEMPTS:
+                transient = exc.code in (429, NETWORK_ERROR) or exc.code >= 500
+                if not transient or attempt == SEND_ATTEMPTS:
                     raise
-                log.warning("Zalo Bot API rate limit; retrying in %d s", attempt)
+                log.warning("zalo-bot: sendMessage failed (%s); retrying in %d s", exc, attempt)
                 await asyncio.sleep(attempt)
         raise AssertionError("unreachable")
 

@@ -27,6 +27,7 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a se
 POLL_SECONDS = 30
 MAX_BACKOFF_SECONDS = 60.0
 MIN_EMPTY_POLL_SECONDS = 0.1
+REFUSED = (401, 403)  # the citizen blocked the bot or the chat is gone: stop this turn
 
 
 class ZaloBotChannel:
@@ -143,10 +144,9 @@ class ZaloBotChannel:
                 # otherwise be polled in a tight loop.
                 await asyncio.sleep(1.0)
             for update in updates:
-                try:
-                    await self.process(update)
-                except Exception:
-                    log.exception("zalo-bot: processing an update failed")
+                # In the background: a citizen whose replies wait (rate limit, slow network)
+                # must not hold up the others; the per-chat lock keeps each chat in order.
+                self.tasks.spawn(self.process(update))
 
     async def webhook(self, request: web.Request) -> web.Response:
         """POST handler: check the secret header, acknowledge, process in the background."""
@@ -181,4 +181,10 @@ class ZaloBotChannel:
     async def _send(self, inbound: Inbound, texts: list[str]) -> None:
         for text in texts:
             for chunk in split_text(text):
-                await self.api.send_message(inbound.chat_id, chunk)
+                try:
+                    await self.api.send_message(inbound.chat_id, chunk)
+                except (ZaloBotError, TimeoutError) as exc:
+                    if isinstance(exc, ZaloBotError) and exc.code in REFUSED:
+                        log.info("zalo-bot: the chat refuses messages (%s); not retrying", exc)
+                        return
+                    log.warning("zalo-bot: a reply was not delivered: %s", exc)
