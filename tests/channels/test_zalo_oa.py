@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -239,6 +240,21 @@ async def test_expired_token_refreshes_once_and_retries(oa: FakeZaloOA,
     # Each new token was saved before any message used it.
     for token in set(oa.send_tokens):
         assert bot.events.index(("saved", token)) < bot.events.index(("sent", token))
+
+
+async def test_a_refused_reply_reference_still_delivers_the_answer(
+        oa: FakeZaloOA, make_bot: Any, caplog: pytest.LogCaptureFixture) -> None:
+    oa.reject_reply_reference = True
+    async with make_bot() as bot:
+        assert await bot.post(user_text("u9", "lam giay khai sinh cho con", "q1")) == 200
+        await eventually(lambda: has_text(oa, "u9", "Đăng ký khai sinh"))
+        await bot.channel.tasks.drain()
+        assert oa.refused_sends == 1  # the first reply, sent again without the reference
+        oa.always_expired = True  # an answer that cannot be delivered: one warning line
+        assert await bot.post(user_text("u9", "cam on", "q2")) == 200
+        await bot.channel.tasks.drain()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("not delivered" in r.getMessage() for r in caplog.records)
 
 
 async def test_token_renewed_ahead_of_expiry(oa: FakeZaloOA, make_bot: Any) -> None:

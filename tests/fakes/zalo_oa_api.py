@@ -46,6 +46,8 @@ class FakeZaloOA:
     always_expired: bool = False  # every send answers -216, whatever the token
     expired_sends: int = 0
     refused_sends: int = 0  # sends answered with a validation error (-201)
+    # A server that takes no reply reference (where v3 wants it is not documented).
+    reject_reply_reference: bool = False
     on_send: Callable[[str], None] | None = None  # called with the token of each accepted send
     valid_access: set[str] = field(default_factory=set)
     valid_refresh: set[str] = field(default_factory=set)
@@ -131,6 +133,9 @@ class FakeZaloOA:
             return "recipient.user_id is required"
         if not isinstance(message, dict):
             return "message is required"
+        if self.reject_reply_reference and ("quote_message_id" in message
+                                            or "message_id" in recipient):
+            return "unknown field: quote_message_id / recipient.message_id"
         text = message.get("text")
         if text is not None and (not isinstance(text, str) or not 1 <= len(text) <= MAX_TEXT):
             return "text must be 1-2000 characters"

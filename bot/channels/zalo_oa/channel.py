@@ -14,7 +14,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.channels.zalo_bot.tasks import BackgroundTasks
-from bot.channels.zalo_oa.api import TOKEN_EXPIRED, ZaloOAApi, ZaloOAError
+from bot.channels.zalo_oa.api import NETWORK_ERROR, TOKEN_EXPIRED, ZaloOAApi, ZaloOAError
 from bot.channels.zalo_oa.events import CHANNEL, OAEvent, parse_event
 from bot.channels.zalo_oa.render import Outgoing, render
 from bot.channels.zalo_oa.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_valid
@@ -163,20 +163,41 @@ class ZaloOAChannel:
         async with self._locks.hold(parsed.user_id):
             replies = await self._assistant.handle(parsed.incoming)
             outgoing = [item for reply in replies for item in render(reply)]
-            for number, item in enumerate(outgoing):
-                await self._send(parsed, item, first=number == 0)
+            try:
+                for number, item in enumerate(outgoing):
+                    await self._send(parsed, item, first=number == 0)
+            except (ZaloOAError, ZaloOAAuthError, TimeoutError) as exc:
+                # The rest of this turn would make no sense alone (e.g. the user unfollowed).
+                log.warning("zalo-oa: a reply was not delivered: %s", exc)
 
     async def _send(self, event: OAEvent, item: Outgoing, first: bool) -> None:
         """Send one message; buttons the API refuses are sent again as a numbered list."""
-        assert self.api is not None
         try:
-            await self.api.send(*self._addressed(event, item.message, first))
+            await self._send_one(event, item.message, first)
         except ZaloOAError as exc:
             if not item.fallback or exc.code == TOKEN_EXPIRED:
                 raise
             log.warning("zalo-oa: buttons refused (%s); sending a numbered list", exc)
             for number, message in enumerate(item.fallback):
-                await self.api.send(*self._addressed(event, message, first and number == 0))
+                await self._send_one(event, message, first and number == 0)
+
+    async def _send_one(self, event: OAEvent, message: dict[str, Any], first: bool) -> None:
+        """Send with the reply reference; if the API refuses the message, once without it.
+
+        Where v3 takes the reference is not settled; a server that rejects it must not cost
+        the citizen the answer.
+        """
+        assert self.api is not None
+        recipient, addressed = self._addressed(event, message, first)
+        try:
+            await self.api.send(recipient, addressed)
+        except ZaloOAError as exc:
+            referred = (recipient, addressed) != ({"user_id": event.user_id}, message)
+            if not referred or exc.code in (TOKEN_EXPIRED, NETWORK_ERROR):
+                raise
+            log.warning("zalo-oa: message refused with a reply reference (%s); sending it "
+                        "without", exc)
+            await self.api.send({"user_id": event.user_id}, message)
 
     def _addressed(self, event: OAEvent, message: dict[str, Any], first: bool
                    ) -> tuple[dict[str, str], dict[str, Any]]:
