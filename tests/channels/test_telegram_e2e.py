@@ -463,3 +463,19 @@ async def test_webhook_acknowledges_an_unreadable_update(fake, run) -> None:
         assert await fake.deliver_webhook(bot.webhook, update, SECRET) == 200
         (text,) = await answers(fake, ALICE)
     assert text == texts.MENU
+
+
+async def test_a_lax_reimplementation_is_served(fake, run, caplog) -> None:
+    fake.loose = True  # short polls, getMe without is_bot, presses without message or ids...
+    fake.missing_methods = {"setMyCommands"}  # answered 500 {"message": ...}
+    async with run() as bot:
+        fake.say(ALICE, "/menu")
+        await answers(fake, ALICE)
+        fake.press(ALICE, "Tài khoản VNeID")
+        await answers(fake, ALICE, 2)
+        polls = len(fake.calls_to("getUpdates"))
+    assert fake.texts(ALICE)[0] == texts.MENU and "VNeID" in fake.texts(ALICE)[1]
+    assert len(fake.calls_to("setMyCommands", status=500)) == 2  # optional: tried twice
+    assert bot.sleeps == [1.0]
+    assert polls < 12  # an unheld getUpdates is repeated about once a second, not in a loop
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

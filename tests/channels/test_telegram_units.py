@@ -309,3 +309,32 @@ def test_unreadable_updates_shrink_to_their_id() -> None:
     assert code == 200 and _body(payload)["result"] == [good, {"update_id": 9}]
     plain = json.dumps({"ok": True, "result": [good]}).encode()
     assert normalise("getUpdates", 200, plain) == (200, plain)
+
+
+def test_lax_results_are_filled_in() -> None:
+    me = json.dumps({"ok": True, "result": {"id": 7, "first_name": "Bot"}}).encode()
+    assert _body(normalise("getMe", 200, me)[1])["result"]["is_bot"] is True
+    for result in (None, {"message_id": 1, "date": 1_700_000_000_000,
+                          "chat": {"id": 1, "type": "private"}}):
+        sent = json.dumps({"ok": True, "result": result}).encode()
+        assert _body(normalise("sendMessage", 200, sent)[1])["result"] is True
+    echo = json.dumps({"ok": True, "result": {"message_id": 1, "date": 1_700_000_000,
+                                              "chat": {"id": 1, "type": "private"}}}).encode()
+    assert normalise("editMessageText", 200, echo) == (200, echo)
+
+
+def test_lax_updates_are_repaired() -> None:
+    user = {"id": 5, "first_name": "Dân"}
+    updates = [
+        {"update_id": 1, "message": {"message_id": 3, "date": 1_700_000_000_000, "text": "hi",
+                                     "from": user, "chat": {"id": 5, "type": "private"}}},
+        {"update_id": 2, "callback_query": {"id": "9", "from": user, "data": "menu",
+                                            "message": {"chat": {"id": 5, "type": "private"}}}},
+    ]
+    _, payload = normalise("getUpdates", 200, json.dumps(
+        {"ok": True, "result": updates}).encode())
+    message, query = (u.get("message") or u["callback_query"] for u in _body(payload)["result"])
+    assert message["date"] == 1_700_000_000 and message["from"]["is_bot"] is False
+    assert query["chat_instance"] == "" and "message" not in query
+    update = Update.de_json(_body(payload)["result"][1], None)
+    assert from_callback(update, update.callback_query, set()).user_key == "5"

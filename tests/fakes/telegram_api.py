@@ -10,6 +10,9 @@ Switches play servers other than api.telegram.org (the Bot API documents the JSO
 not these details): `missing_methods` answer 404 "Not Found" like an unknown method,
 `errors_with_http_200` keeps every error in the body only, `retry_after_as_text` sends
 `retry_after` as a string, and `fail(..., html=True)` answers like a proxy with an HTML page.
+`loose` plays a lax reimplementation: no long polling, getMe without `is_bot`, button
+presses without `chat_instance` or a readable message, echoes dated in milliseconds, and
+missing methods answered 500 with `{"message": ...}` instead of the envelope.
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ class FakeBotAPI:
     missing_methods: set[str] = field(default_factory=set)
     errors_with_http_200: bool = False
     retry_after_as_text: bool = False
+    loose: bool = False
 
     def __post_init__(self) -> None:
         self._update_ids = itertools.count(1)
@@ -137,9 +141,12 @@ class FakeBotAPI:
         if message_id is None:
             message_id = self.sent(chat_id)[-1]["message_id"]
         message = copy.deepcopy(self.messages[(chat_id, message_id)])
-        return {"update_id": next(self._update_ids), "callback_query": {
-            "id": f"cq{next(self._update_ids)}", "from": self.user(user_id or abs(chat_id)),
-            "chat_instance": f"ci{chat_id}", "message": message, "data": data}}
+        query = {"id": f"cq{next(self._update_ids)}", "from": self.user(user_id or abs(chat_id)),
+                 "chat_instance": f"ci{chat_id}", "message": message, "data": data}
+        if self.loose:  # no chat_instance, and a message with neither id nor date
+            del query["chat_instance"]
+            query["message"] = {"chat": message["chat"], "from": message["from"]}
+        return {"update_id": next(self._update_ids), "callback_query": query}
 
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update for getUpdates."""
@@ -226,7 +233,7 @@ class FakeBotAPI:
         if response is None:
             handler = None if method in self.missing_methods else \
                 getattr(self, f"_api_{method}", None)
-            response = await handler(params) if handler else self._error(404, "Not Found")
+            response = await handler(params) if handler else self._missing(method)
         call.status = int(response.headers.get(LOGICAL_STATUS, response.status))
         self._notify()
         return response
@@ -257,7 +264,20 @@ class FakeBotAPI:
             response.headers[LOGICAL_STATUS] = str(status)  # what `Call.status` records
         return response
 
+    def _echo(self, message: dict[str, Any]) -> dict[str, Any]:
+        """The Message a send or edit answers (loose: dated in milliseconds)."""
+        return {**message, "date": message["date"] * 1000} if self.loose else message
+
+    def _missing(self, method: str) -> web.Response:
+        if self.loose:
+            return web.json_response({"message": f"API method '{method}' is not supported"},
+                                     status=500)
+        return self._error(404, "Not Found")
+
     async def _api_getMe(self, p: dict[str, Any]) -> web.Response:
+        if self.loose:
+            return _ok({"id": self.bot_id, "first_name": "Trợ lý DVC",
+                        "username": self.username})
         return _ok(self.me)
 
     async def _api_getUpdates(self, p: dict[str, Any]) -> web.Response:
@@ -269,10 +289,10 @@ class FakeBotAPI:
             self.pending = [u for u in self.pending if u["update_id"] >= offset]
             self.confirmed_offset = max(self.confirmed_offset, offset)
         limit = int(p.get("limit") or 100)
+        wait = 0.0 if self.loose else float(p.get("timeout") or 0)  # loose: never holds it
         async with self._changed:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.pending)),
-                                       float(p.get("timeout") or 0))
+                await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.pending)), wait)
         return _ok(self.pending[:limit])
 
     async def _api_sendMessage(self, p: dict[str, Any]) -> web.Response:
@@ -287,7 +307,7 @@ class FakeBotAPI:
         if p.get("reply_markup"):
             message["reply_markup"] = p["reply_markup"]
         self.messages[(chat_id, message["message_id"])] = message
-        return _ok(message)
+        return _ok(self._echo(message))
 
     async def _api_editMessageText(self, p: dict[str, Any]) -> web.Response:
         message = self.messages.get((p.get("chat_id"), p.get("message_id")))
@@ -302,7 +322,7 @@ class FakeBotAPI:
         message.pop("reply_markup", None)
         if p.get("reply_markup"):
             message["reply_markup"] = p["reply_markup"]
-        return _ok(message)
+        return _ok(self._echo(message))
 
     async def _api_editMessageReplyMarkup(self, p: dict[str, Any]) -> web.Response:
         message = self.messages.get((p.get("chat_id"), p.get("message_id")))
@@ -311,12 +331,12 @@ class FakeBotAPI:
         message.pop("reply_markup", None)
         if p.get("reply_markup"):
             message["reply_markup"] = p["reply_markup"]
-        return _ok(message)
+        return _ok(self._echo(message))
 
     async def _api_answerCallbackQuery(self, p: dict[str, Any]) -> web.Response:
         if not p.get("callback_query_id"):
             return self._error(400, "Bad Request: no id")
-        return _ok(True)
+        return _ok(None if self.loose else True)
 
     async def _api_setWebhook(self, p: dict[str, Any]) -> web.Response:
         self.webhook = dict(p) if p.get("url") else None

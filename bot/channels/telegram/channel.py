@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from bot.channels.telegram.render import MAX_TEXT, keyboard, render_reply, utf16_len
-from bot.channels.telegram.request import TolerantRequest
+from bot.channels.telegram.request import TolerantRequest, readable_update
 from bot.channels.telegram.sender import Blocked, Sender
 from bot.channels.telegram.translate import (
     CHANNEL,
@@ -201,13 +201,9 @@ class TelegramChannel:
             data = None
         if not isinstance(data, dict):
             return web.Response(status=400)
-        try:
-            update = Update.de_json(data, app.bot)
-        except Exception as exc:  # delivering it again would not help
-            log.warning("telegram webhook: update %s could not be read, skipped (%s)",
-                        data.get("update_id"), type(exc).__name__)
-            return web.Response(status=200)
-        await app.update_queue.put(update)
+        readable = readable_update(data)  # logs what it had to skip
+        if readable is not None:  # else delivering it again would not help: acknowledged
+            await app.update_queue.put(Update.de_json(readable, app.bot))
         return web.Response(status=200)
 
     # --- handlers ---------------------------------------------------------------------

@@ -9,12 +9,13 @@ normalised here before PTB sees it, so its usual error handling applies.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from http import HTTPStatus
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram._utils.types import ODVInput
 from telegram.request import HTTPXRequest, RequestData
 
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 
 # Answers that say "not the Bot API" when they come from a gateway, or after getMe worked.
 REFUSALS = (HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
+MIN_POLL_SECONDS = 1.0
+MILLISECONDS = 10**11  # a `date` above this is in milliseconds (year 5138 in seconds)
 
 
 def _number(value: Any) -> int | float | None:
@@ -41,35 +44,122 @@ def _envelope(code: int, description: str) -> bytes:
     return json.dumps({"ok": False, "error_code": code, "description": description}).encode()
 
 
+def _fill_user(user: Any, is_bot: bool) -> None:
+    """Give a User object the required fields some servers leave out."""
+    if isinstance(user, dict):
+        user.setdefault("is_bot", is_bot)
+        user.setdefault("first_name", "")
+
+
+def _fix_date(message: Any) -> None:
+    """Unix seconds, as documented; some servers send milliseconds."""
+    if isinstance(message, dict):
+        date = message.get("date")
+        if isinstance(date, int) and date > MILLISECONDS:
+            message["date"] = date // 1000
+
+
+def _repaired(update: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `update` with what other servers get wrong or leave out put right.
+
+    Users get `is_bot`/`first_name`, dates in milliseconds become seconds, a callback query
+    gets `chat_instance` and loses a `message` too incomplete to read (the press is then
+    answered in the presser's chat).
+    """
+    update = json.loads(json.dumps(update))
+    for key in ("message", "edited_message", "callback_query"):
+        item = update.get(key)
+        if isinstance(item, dict):
+            _fill_user(item.get("from"), False)
+            _fix_date(item)
+    query = update.get("callback_query")
+    if isinstance(query, dict):
+        query.setdefault("chat_instance", "")
+        message = query.get("message")
+        _fix_date(message)
+        if not isinstance(message, dict) or not {"message_id", "date", "chat"} <= set(message):
+            query.pop("message", None)
+    return update
+
+
+def _unreadable(item: Any) -> Exception | None:
+    """Why PTB cannot parse `item` as an Update, or None when it can."""
+    try:
+        Update.de_json(item, None)
+    except Exception as exc:  # whatever breaks the parser
+        return exc
+    return None
+
+
+def readable_update(item: Any) -> Any:
+    """`item` if PTB can parse it, else a repaired copy, else its bare `update_id` or None.
+
+    Args:
+        item: one update as decoded from JSON.
+
+    Returns:
+        What to hand to PTB instead (None: nothing usable).
+    """
+    if _unreadable(item) is None:
+        return item
+    if not isinstance(item, dict):
+        return None
+    repaired = _repaired(item)
+    problem = _unreadable(repaired)
+    if problem is None:
+        return repaired
+    update_id = item.get("update_id")
+    log.warning("telegram: update %s could not be read and is skipped (%s)", update_id,
+                type(problem).__name__)
+    if isinstance(update_id, int) and not isinstance(update_id, bool):
+        return {"update_id": update_id}
+    return None
+
+
 def _readable_updates(body: dict[str, Any]) -> bool:
-    """Replace updates PTB cannot parse by their bare `update_id`, so they are confirmed.
+    """Repair updates PTB cannot parse, or reduce them to their `update_id`.
 
     PTB drops a whole getUpdates answer it fails to parse without moving the offset, and so
     fetches the same answer again at once, forever.
 
     Returns:
-        Whether an update was replaced.
+        Whether an update was changed.
     """
     result = body.get("result")
     if not isinstance(result, list):
         return False
-    readable: list[Any] = []
-    for item in result:
-        try:
-            Update.de_json(item, None)
-        except Exception as exc:  # whatever breaks the parser
-            update_id = item.get("update_id") if isinstance(item, dict) else None
-            log.warning("telegram: update %s could not be read and is skipped (%s)",
-                        update_id, type(exc).__name__)
-            if isinstance(update_id, int) and not isinstance(update_id, bool):
-                readable.append({"update_id": update_id})
-            continue
-        readable.append(item)
+    readable = [r for r in map(readable_update, result) if r is not None]
     if len(readable) == len(result) and all(a is b for a, b in zip(readable, result,
                                                                      strict=True)):
         return False
     body["result"] = readable
     return True
+
+
+MESSAGE_METHODS = {"sendmessage", "editmessagetext", "editmessagereplymarkup"}
+
+
+def _fill_result(method: str, body: dict[str, Any]) -> bool:
+    """Fill in results some servers leave out; returns whether `body` changed."""
+    result = body.get("result")
+    if method == "getme" and isinstance(result, dict) and "is_bot" not in result:
+        _fill_user(result, True)
+        return True
+    if method in MESSAGE_METHODS and not isinstance(result, bool) and \
+            (not isinstance(result, dict) or _unreadable_message(result)):
+        # The call worked but its echo is unreadable: "done", as edits of inline messages
+        # are answered. The bot never needs the echo of what it sent.
+        body["result"] = True
+        return True
+    return False
+
+
+def _unreadable_message(result: dict[str, Any]) -> bool:
+    try:
+        Message.de_json(result, None)
+    except Exception:  # whatever breaks the parser
+        return True
+    return False
 
 
 def normalise(api_method: str, code: int, payload: bytes) -> tuple[int, bytes]:
@@ -81,7 +171,8 @@ def normalise(api_method: str, code: int, payload: bytes) -> tuple[int, bytes]:
       gateway failure (502), to be retried, not as the Bot API refusing the token;
     * 401/404 on getUpdates (a proxy or server restarting, after getMe worked): 502, so
       polling retries with backoff instead of stopping for good;
-    * getUpdates results PTB cannot parse: reduced to their `update_id`.
+    * getUpdates results PTB cannot parse: repaired, or reduced to their `update_id`;
+    * getMe without `is_bot`, a Message-returning method answering null: filled in / `true`.
 
     Args:
         api_method: the Bot API method, e.g. "sendMessage".
@@ -95,11 +186,14 @@ def normalise(api_method: str, code: int, payload: bytes) -> tuple[int, bytes]:
         body = json.loads(payload.decode("utf-8", "replace"))
     except ValueError:
         body = None
-    if not isinstance(body, dict):
+    if not isinstance(body, dict) or not isinstance(body.get("ok"), bool):
+        # Not the Bot API's envelope: a proxy's page, or an error some server phrased its way.
+        said = body.get("description") or body.get("message") if isinstance(body, dict) else ""
+        detail = f": {said}" if isinstance(said, str) and said else ""
         if 200 <= code <= 299 or code in REFUSALS:
             return HTTPStatus.BAD_GATEWAY, _envelope(
-                code, f"HTTP {code} answer that is not Bot API JSON (from a proxy?)")
-        return code, _envelope(code, f"HTTP {code} answer that is not JSON")
+                code, f"HTTP {code} answer that is not the Bot API's{detail}")
+        return code, _envelope(code, f"HTTP {code} answer that is not the Bot API's{detail}")
     changed = False
     if body.get("ok") is False and 200 <= code <= 299:
         error_code = body.get("error_code")
@@ -119,11 +213,24 @@ def normalise(api_method: str, code: int, payload: bytes) -> tuple[int, bytes]:
         code, changed = HTTPStatus.BAD_GATEWAY, True
     if is_poll and 200 <= code <= 299 and _readable_updates(body):
         changed = True
+    if 200 <= code <= 299 and body.get("ok") is True:
+        changed = _fill_result(api_method.lower(), body) or changed
     return code, json.dumps(body).encode() if changed else payload
 
 
+def _no_updates(payload: bytes) -> bool:
+    try:
+        return bool(json.loads(payload).get("result") == [])
+    except (ValueError, AttributeError):
+        return False
+
+
 class TolerantRequest(HTTPXRequest):
-    """PTB's httpx transport, with every answer passed through `normalise`."""
+    """PTB's httpx transport, with every answer passed through `normalise`.
+
+    A server that answers an empty getUpdates at once instead of holding it (short polling)
+    is asked again after a second, not in a tight loop.
+    """
 
     async def do_request(
         self, url: str, method: str, request_data: RequestData | None = None,
@@ -133,8 +240,17 @@ class TolerantRequest(HTTPXRequest):
         pool_timeout: ODVInput[float] = HTTPXRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """See `HTTPXRequest.do_request`; the answer is normalised."""
+        loop = asyncio.get_running_loop()
+        began = loop.time()
         code, payload = await super().do_request(
             url, method, request_data, read_timeout=read_timeout,
             write_timeout=write_timeout, connect_timeout=connect_timeout,
             pool_timeout=pool_timeout)
-        return normalise(url.rsplit("/", 1)[-1], code, payload)
+        api_method = url.rsplit("/", 1)[-1]
+        code, payload = normalise(api_method, code, payload)
+        asked = request_data.parameters.get("timeout") if request_data else None
+        if api_method.lower() == "getupdates" and code == HTTPStatus.OK and \
+                isinstance(asked, int | float) and asked > 0 and \
+                loop.time() - began < MIN_POLL_SECONDS and _no_updates(payload):
+            await asyncio.sleep(MIN_POLL_SECONDS)
+        return code, payload

@@ -21,6 +21,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+OPTIONAL_ATTEMPTS = 2
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -75,8 +76,8 @@ class Sender:
             what: the method name, for logs.
             chat: a pseudonymous tag of the chat, for logs (never the raw id).
             action: a coroutine factory doing the call; called once per attempt.
-            optional: the bot works without it (e.g. a server lacking setMyCommands): a
-                refusal is one warning, not an error.
+            optional: the bot works without it (e.g. a server lacking setMyCommands): tried
+                at most twice, and a refusal is a warning, not an error.
 
         Returns:
             The call's result, or None when it was given up.
@@ -85,8 +86,9 @@ class Sender:
             Blocked: the chat blocked the bot (403).
         """
         backoff = self.first_backoff
-        for attempt in range(1, self.max_attempts + 1):
-            last = attempt == self.max_attempts
+        attempts = min(self.max_attempts, OPTIONAL_ATTEMPTS) if optional else self.max_attempts
+        for attempt in range(1, attempts + 1):
+            last = attempt == attempts
             try:
                 return await action()
             except RetryAfter as exc:
@@ -105,7 +107,8 @@ class Sender:
                 return None
             except NetworkError as exc:  # also TimedOut
                 if last:
-                    log.error("%s to %s dropped after %d attempts: %s", what, chat, attempt, exc)
+                    log.log(logging.WARNING if optional else logging.ERROR,
+                            "%s to %s dropped after %d attempts: %s", what, chat, attempt, exc)
                     return None
                 log.warning("%s to %s failed (%s), retrying in %.1f s", what, chat, exc, backoff)
                 await self._sleep(backoff)

@@ -195,8 +195,8 @@ class ZaloOAChannel:
             referred = (recipient, addressed) != ({"user_id": event.user_id}, message)
             if not referred or exc.code in (TOKEN_EXPIRED, NETWORK_ERROR):
                 raise
-            log.warning("zalo-oa: message refused with a reply reference (%s); sending it "
-                        "without", exc)
+            log.warning("zalo-oa: message refused (%s); trying once without the reply "
+                        "reference", exc)
             await self.api.send({"user_id": event.user_id}, message)
 
     def _addressed(self, event: OAEvent, message: dict[str, Any], first: bool
