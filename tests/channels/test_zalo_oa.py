@@ -39,6 +39,7 @@ from tests.fakes.zalo_oa_api import (
     oa_echo,
     post_event,
     signed,
+    user_click,
     user_sticker,
     user_text,
 )
@@ -286,6 +287,31 @@ async def test_rotation_survives_a_restart(oa: FakeZaloOA, make_bot: Any) -> Non
         await eventually(lambda: has_text(oa, "u8", "Đăng ký khai sinh"))
     assert rotated in oa.used_refresh and oa.refused_refreshes == 0
     assert not await refresh_accepted(oa, oa.initial_refresh)  # single use, really
+
+
+async def test_token_answers_shaped_otherwise_keep_the_rotation(
+        oa: FakeZaloOA, make_bot: Any) -> None:
+    oa.pair_under_data = True  # {"error": 0, "data": {pair}}: the new refresh token is there
+    oa.expired_code = -124
+    async with make_bot() as bot:
+        await bot.post(user_text("u11", "xin chao", "p1"))
+        await eventually(lambda: bool(oa.texts_to("u11")))
+        await bot.channel.tasks.drain()
+        oa.expire_access_tokens()
+        await bot.post(user_text("u11", "lam giay khai sinh cho con", "p2"))
+        await eventually(lambda: has_text(oa, "u11", "Đăng ký khai sinh"))
+    assert oa.refreshes == 2 and oa.refused_refreshes == 0
+    rotated = json.loads(await read_value(bot.store.path))["refresh_token"]
+    assert rotated in oa.valid_refresh
+
+
+async def test_a_click_reported_as_its_own_event_presses_the_button(
+        oa: FakeZaloOA, make_bot: Any) -> None:
+    async with make_bot() as bot:
+        bot.channel._assistant = stub = StubAssistant([Reply("Đã nhận")])
+        assert await bot.post(user_click("u12", "#menu", "c1")) == 200
+        await eventually(lambda: oa.texts_to("u12") == ["Đã nhận"])
+    assert stub.seen[0].button == "menu" and stub.seen[0].text is None
 
 
 async def read_value(path: str) -> str:

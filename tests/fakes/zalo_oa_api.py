@@ -48,6 +48,8 @@ class FakeZaloOA:
     refused_sends: int = 0  # sends answered with a validation error (-201)
     # A server that takes no reply reference (where v3 wants it is not documented).
     reject_reply_reference: bool = False
+    expired_code: int = -216  # what an invalid access token gets (-124 in other tables)
+    pair_under_data: bool = False  # token answer as {"error": 0, "data": {pair}}
     on_send: Callable[[str], None] | None = None  # called with the token of each accepted send
     valid_access: set[str] = field(default_factory=set)
     valid_refresh: set[str] = field(default_factory=set)
@@ -106,7 +108,8 @@ class FakeZaloOA:
         token = request.headers.get("access_token", "")
         if token not in self.valid_access or self.always_expired:
             self.expired_sends += 1
-            return web.json_response({"error": -216, "message": "Access token is invalid"})
+            return web.json_response({"error": self.expired_code,
+                                      "message": "Access token is invalid"})
         try:
             body = json.loads(await request.read())
         except ValueError:
@@ -165,8 +168,11 @@ class FakeZaloOA:
         self.used_refresh.add(refresh)
         self.refreshes += 1
         access, new_refresh = self.issue()
-        return web.json_response({"access_token": access, "refresh_token": new_refresh,
-                                  "expires_in": str(self.access_lifetime)})
+        pair = {"access_token": access, "refresh_token": new_refresh,
+                "expires_in": str(self.access_lifetime)}
+        if self.pair_under_data:
+            return web.json_response({"error": 0, "message": "Success", "data": pair})
+        return web.json_response(pair)
 
     def _refuse(self, code: int, name: str) -> web.Response:
         self.refused_refreshes += 1
@@ -186,6 +192,11 @@ def user_text(user_id: str, text: str, msg_id: str, timestamp: str | None = None
     return {"app_id": APP_ID, "user_id_by_app": f"app-{user_id}", "event_name": "user_send_text",
             "sender": {"id": user_id}, "recipient": {"id": OA_ID},
             "message": {"msg_id": msg_id, "text": text}, "timestamp": timestamp or now_ms()}
+
+
+def user_click(user_id: str, payload: str, msg_id: str) -> dict[str, Any]:
+    """A click reported as its own `user_click_button` event (one integration names it)."""
+    return {**user_text(user_id, payload, msg_id), "event_name": "user_click_button"}
 
 
 def user_sticker(user_id: str, msg_id: str) -> dict[str, Any]:

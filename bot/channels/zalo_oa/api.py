@@ -14,6 +14,9 @@ log = logging.getLogger(__name__)
 
 SEND_PATH = "/v3.0/oa/message/cs"
 TOKEN_EXPIRED = -216
+# -124 is the other "access token invalid" code in Zalo's error tables (used by ZNS);
+# a refresh costs nothing worse than a rotation, so both are retried once.
+TOKEN_CODES = (TOKEN_EXPIRED, -124)
 NETWORK_ERROR = 1  # our code for transport failures (Zalo's own codes are <= 0)
 
 
@@ -59,8 +62,8 @@ class ZaloOAApi:
         payload = {"recipient": recipient, "message": message}
         token = await self.tokens.access_token()
         body = await self._post(SEND_PATH, token, payload)
-        if _code(body) == TOKEN_EXPIRED:
-            log.info("zalo-oa: access token expired (-216); refreshing once")
+        if _code(body) in TOKEN_CODES:
+            log.info("zalo-oa: access token expired (%s); refreshing once", _code(body))
             token = await self.tokens.refresh(stale=token)
             body = await self._post(SEND_PATH, token, payload)
         code = _code(body)

@@ -14,7 +14,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.channels.zalo_bot.tasks import BackgroundTasks
-from bot.channels.zalo_oa.api import NETWORK_ERROR, TOKEN_EXPIRED, ZaloOAApi, ZaloOAError
+from bot.channels.zalo_oa.api import NETWORK_ERROR, TOKEN_CODES, ZaloOAApi, ZaloOAError
 from bot.channels.zalo_oa.events import CHANNEL, OAEvent, parse_event
 from bot.channels.zalo_oa.render import Outgoing, render
 from bot.channels.zalo_oa.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_valid
@@ -175,7 +175,7 @@ class ZaloOAChannel:
         try:
             await self._send_one(event, item.message, first)
         except ZaloOAError as exc:
-            if not item.fallback or exc.code == TOKEN_EXPIRED:
+            if not item.fallback or exc.code in TOKEN_CODES:
                 raise
             log.warning("zalo-oa: buttons refused (%s); sending a numbered list", exc)
             for number, message in enumerate(item.fallback):
@@ -193,7 +193,7 @@ class ZaloOAChannel:
             await self.api.send(recipient, addressed)
         except ZaloOAError as exc:
             referred = (recipient, addressed) != ({"user_id": event.user_id}, message)
-            if not referred or exc.code in (TOKEN_EXPIRED, NETWORK_ERROR):
+            if not referred or exc.code in (*TOKEN_CODES, NETWORK_ERROR):
                 raise
             log.warning("zalo-oa: message refused (%s); trying once without the reply "
                         "reference", exc)

@@ -14,7 +14,8 @@ CHANNEL = "zalo-oa"
 # tells it apart from typed text ("menu" typed stays a question, "#menu" is the button).
 PAYLOAD_MARK = "#"
 PAYLOAD_RE = re.compile(r"#([A-Za-z0-9_:.\-]{1,64})")
-TEXT_EVENTS = {"user_send_text"}
+# A click may also come as its own event (named in one integration's docs, unconfirmed).
+TEXT_EVENTS = {"user_send_text", "user_click_button"}
 # Events from the user that carry no text we can read: answered with a polite request.
 NON_TEXT_PREFIX = "user_send_"
 
@@ -57,7 +58,7 @@ def parse_event(event: Any) -> OAEvent | None:
         update_id = f"follow:{user_id}:{stamp}" if stamp else None
         return OAEvent(user_id, None, Incoming(CHANNEL, user_id, start_payload="",
                                                update_id=update_id))
-    if not name.startswith(NON_TEXT_PREFIX):
+    if not name.startswith(NON_TEXT_PREFIX) and name not in TEXT_EVENTS:
         return None  # oa_send_* echoes, user_seen_message, unfollow, anonymous_*, ...
     user_id = text_id(as_mapping(event.get("sender")).get("id"))
     if not user_id:

@@ -130,7 +130,7 @@ class TokenManager:
                 return self.tokens.access_token
             if not self.tokens.refresh_token:
                 raise ZaloOAAuthError("zalo_oa: no refresh token; authorise the app again")
-            body = await self._request(self.tokens.refresh_token)
+            body = _pair(await self._request(self.tokens.refresh_token))
             access, refresh = body.get("access_token"), body.get("refresh_token")
             if not isinstance(access, str) or not access:
                 raise ZaloOAAuthError(f"zalo_oa: token refresh refused: {_describe(body)}")
@@ -168,6 +168,17 @@ class TokenManager:
             raise ZaloOAAuthError(f"zalo_oa: token answer is not JSON (HTTP {resp.status})"
                                   ) from None
         return body if isinstance(body, dict) else {}
+
+
+def _pair(body: dict[str, Any]) -> dict[str, Any]:
+    """The token pair: top-level as documented, or under `data` like other Zalo answers.
+
+    Reading it wrong would lose the new refresh token, and the old one is already spent.
+    """
+    data = body.get("data")
+    if "access_token" not in body and isinstance(data, dict) and "access_token" in data:
+        return data
+    return body
 
 
 def _seconds(value: Any) -> float:
