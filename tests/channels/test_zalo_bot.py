@@ -119,7 +119,7 @@ async def test_long_replies_are_chunked_at_paragraphs(api: FakeZaloBotApi) -> No
 
 async def test_errors_in_the_body_only_and_a_blocked_chat(
         api: FakeZaloBotApi, assistant: Assistant, caplog: pytest.LogCaptureFixture) -> None:
-    api.errors_with_http_200 = True
+    api.errors_with_http_200 = api.errors_without_ok = True  # {"error_code": 403, ...} only
     api.blocked.add("chat-blocked")
     api.fail("sendMessage", 502)  # transient: sent again
     async with running(polling(api), assistant):

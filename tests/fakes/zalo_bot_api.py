@@ -8,8 +8,9 @@ wait; it refuses to work while a webhook is set. `sendMessage` enforces 1-2000 c
 it with the registered secret in `X-Bot-Api-Secret-Token`, bare or wrapped in `{ok, result}`.
 
 Switches for points the documentation leaves open: `errors_with_http_200` keeps errors in
-the body only, `numeric_timeout_only` refuses `timeout` sent as a string; `fail()` injects
-an error code for the next calls of a method, `blocked` chats answer 403.
+the body only (`errors_without_ok` also drops `ok: false`), `numeric_timeout_only` refuses
+`timeout` sent as a string; `fail()` injects an error code for the next calls of a method,
+`blocked` chats answer 403.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class FakeZaloBotApi:
     webhook_secret: str = ""
     wrap_webhook: bool = False
     errors_with_http_200: bool = False
+    errors_without_ok: bool = False
     numeric_timeout_only: bool = False
     blocked: set[str] = field(default_factory=set)
     failures: list[tuple[str, int]] = field(default_factory=list)
@@ -139,6 +141,10 @@ class FakeZaloBotApi:
     # --- the API -------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
         response = await self._answer(request)
+        if response.status >= 400 and self.errors_without_ok:
+            body = json.loads(response.text or "{}")
+            body.pop("ok", None)
+            response = web.json_response(body, status=response.status)
         if self.errors_with_http_200:
             response.set_status(200)
         return response

@@ -74,7 +74,10 @@ class ZaloBotApi:
             raise ZaloBotError(status, f"not JSON (HTTP {status})") from None
         if not isinstance(body, dict):
             raise ZaloBotError(status, "unexpected response shape")
-        if body.get("ok") is False or status >= 400:
+        # A failure says `ok: false`; a server leaving `ok` out still names an error code.
+        refused = body.get("ok") is False or ("ok" not in body and "result" not in body
+                                              and body.get("error_code") not in (None, 0))
+        if refused or status >= 400:
             raise ZaloBotError(_as_int(body.get("error_code"), status),
                                str(body.get("description", "")))
         return body.get("result")
