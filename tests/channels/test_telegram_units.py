@@ -287,6 +287,12 @@ def test_retry_after_becomes_a_number(sent: object, read: object) -> None:
     assert _body(payload)["parameters"].get("retry_after") == read
 
 
+def test_a_flood_wait_only_in_the_description_is_read() -> None:
+    body = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 6"}
+    code, payload = normalise("sendMessage", 429, json.dumps(body).encode())
+    assert code == 429 and _body(payload)["parameters"] == {"retry_after": 6}
+
+
 def test_answers_that_are_not_the_bot_api_are_retried_not_fatal() -> None:
     page = b"<html><h1>404 Not Found</h1></html>"
     for method in ("getUpdates", "sendMessage"):  # a proxy, not the API refusing the token

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 # Answers that say "not the Bot API" when they come from a gateway, or after getMe worked.
 REFUSALS = (HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
 MIN_POLL_SECONDS = 1.0
+RETRY_RE = re.compile(r"retry after (\d+)", re.IGNORECASE)
 MILLISECONDS = 10**11  # a `date` above this is in milliseconds (year 5138 in seconds)
 
 
@@ -166,7 +168,8 @@ def normalise(api_method: str, code: int, payload: bytes) -> tuple[int, bytes]:
     """Make one Bot API answer look the way python-telegram-bot expects.
 
     * `ok: false` with a 2xx status: the status becomes `error_code` (PTB reads the status);
-    * `parameters.retry_after` as a numeric string: a number (PTB crashes on a string);
+    * `parameters.retry_after` as a numeric string: a number (PTB crashes on a string), or
+      read from the description of a 429 that has no parameters;
     * a body that is not JSON: a JSON envelope, and a 401/404 or 2xx without JSON counts as a
       gateway failure (502), to be retried, not as the Bot API refusing the token;
     * 401/404 on getUpdates (a proxy or server restarting, after getMe worked): 502, so
@@ -199,6 +202,10 @@ def normalise(api_method: str, code: int, payload: bytes) -> tuple[int, bytes]:
         error_code = body.get("error_code")
         code = error_code if isinstance(error_code, int) and 400 <= error_code <= 599 else 400
     parameters = body.get("parameters")
+    said = RETRY_RE.search(str(body.get("description") or ""))
+    if code == HTTPStatus.TOO_MANY_REQUESTS and said and not isinstance(parameters, dict):
+        # Only the description says how long ("Too Many Requests: retry after 5").
+        body["parameters"] = parameters = {"retry_after": said.group(1)}
     if isinstance(parameters, dict) and "retry_after" in parameters:
         seconds = _number(parameters["retry_after"])
         if seconds != parameters["retry_after"]:
