@@ -10,6 +10,7 @@ import pytest
 from bot.channels.launch import configured_channels
 from bot.channels.zalo_bot import ZaloBotChannel
 from bot.channels.zalo_bot.text import split_text
+from bot.channels.zalo_bot.updates import parse_update
 from bot.config import Config, Secrets, ZaloBotConfig
 from bot.core import texts
 from bot.core.assistant import Assistant
@@ -157,6 +158,17 @@ async def test_a_server_wanting_a_numeric_timeout_is_still_polled(
         await api.say("chat-n", "lam giay khai sinh cho con")
         await eventually(lambda: bool(api.texts_to("chat-n")))
     assert "Đăng ký khai sinh" in api.texts_to("chat-n")[0]
+
+
+def test_text_arriving_with_another_event_is_read() -> None:
+    link = {**text_update("c", "dang ky khai sinh https://dichvucong.gov.vn", "l1"),
+            "event_name": "message.link.received"}
+    inbound = parse_update(link)
+    assert inbound is not None
+    assert inbound.incoming.text == "dang ky khai sinh https://dichvucong.gov.vn"
+    sticker = parse_update(sticker_update("c", "s1"))
+    assert sticker is not None and sticker.incoming.text == ""
+    assert parse_update({**link, "event_name": "bot.status.changed"}) is None
 
 
 def test_split_text_limits() -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from bot.channels.launch import configured_channels
 from bot.channels.zalo_oa import ZaloOAChannel
+from bot.channels.zalo_oa.events import parse_event
 from bot.channels.zalo_oa.tokens import STORE_KEY, ZaloOAAuthError
 from bot.config import Config, Secrets, ZaloOAConfig
 from bot.core import texts
@@ -312,6 +313,15 @@ async def test_a_click_reported_as_its_own_event_presses_the_button(
         assert await bot.post(user_click("u12", "#menu", "c1")) == 200
         await eventually(lambda: oa.texts_to("u12") == ["Đã nhận"])
     assert stub.seen[0].button == "menu" and stub.seen[0].text is None
+
+
+def test_text_arriving_with_another_event_is_read() -> None:
+    link = {**user_text("u13", "khai sinh https://dichvucong.gov.vn", "k1"),
+            "event_name": "user_send_link"}
+    parsed = parse_event(link)
+    assert parsed is not None and parsed.incoming.text == "khai sinh https://dichvucong.gov.vn"
+    sticker = parse_event(user_sticker("u13", "k2"))
+    assert sticker is not None and sticker.incoming.text == ""
 
 
 async def read_value(path: str) -> str:

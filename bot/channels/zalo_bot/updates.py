@@ -67,11 +67,11 @@ def parse_update(update: Any) -> Inbound | None:
         return None
     event = str(update.get("event_name", ""))
     text = message.get("text")
-    if event == TEXT_EVENT or (not event and isinstance(text, str)):
-        typed = text if isinstance(text, str) else ""
-    elif event.startswith("message."):
-        typed = ""  # a sticker, image, voice...: the core answers politely
-    else:
+    if event and event != TEXT_EVENT and not event.startswith("message."):
         return None
+    # Text that came with another event (a link...) is read too; a sticker, image or voice
+    # becomes "" and the core answers politely.
+    readable = isinstance(text, str) and (event == TEXT_EVENT or text.strip())
+    typed = text if readable and isinstance(text, str) else ""
     message_id = text_id(message.get("message_id")) or None
     return Inbound(chat_id, Incoming(CHANNEL, chat_id, text=typed, update_id=message_id))

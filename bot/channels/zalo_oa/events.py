@@ -65,7 +65,9 @@ def parse_event(event: Any) -> OAEvent | None:
         return None
     message = as_mapping(event.get("message"))
     message_id = text_id(message.get("msg_id")) or None
-    text = message.get("text") if name in TEXT_EVENTS else None
+    text = message.get("text")
+    if name not in TEXT_EVENTS and not (isinstance(text, str) and text.strip()):
+        text = None  # e.g. a sticker; text that came with a link or an image is read
     if not isinstance(text, str):
         incoming = Incoming(CHANNEL, user_id, text="", update_id=message_id)
     elif (payload := button_payload(text)) is not None:
