@@ -479,3 +479,15 @@ async def test_a_lax_reimplementation_is_served(fake, run, caplog) -> None:
     assert bot.sleeps == [1.0]
     assert polls < 12  # an unheld getUpdates is repeated about once a second, not in a loop
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_string_ids_do_not_stop_polling(fake, run) -> None:
+    fake.string_ids = True  # PTB adds 1 to the last update_id: a string would kill polling
+    async with run():
+        fake.say(ALICE, "/menu")
+        await answers(fake, ALICE)
+        fake.press(ALICE, "Tài khoản VNeID")
+        update = fake.say(ALICE, "/help")
+        texts_now = await answers(fake, ALICE, 3)
+    assert texts_now[0].startswith(texts.MENU) and texts_now[-1] == texts.HELP
+    assert fake.confirmed_offset == update["update_id"] + 1

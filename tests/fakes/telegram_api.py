@@ -13,6 +13,7 @@ not these details): `missing_methods` answer 404 "Not Found" like an unknown met
 `loose` plays a lax reimplementation: no long polling, getMe without `is_bot`, button
 presses without `chat_instance` or a readable message, echoes dated in milliseconds, and
 missing methods answered 500 with `{"message": ...}` instead of the envelope.
+`string_ids` sends update, message, chat and user ids as numeric strings.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class FakeBotAPI:
     errors_with_http_200: bool = False
     retry_after_as_text: bool = False
     loose: bool = False
+    string_ids: bool = False
 
     def __post_init__(self) -> None:
         self._update_ids = itertools.count(1)
@@ -293,7 +295,20 @@ class FakeBotAPI:
         async with self._changed:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.pending)), wait)
-        return _ok(self.pending[:limit])
+        return _ok([self._as_sent(u) for u in self.pending[:limit]])
+
+    def _as_sent(self, update: dict[str, Any]) -> dict[str, Any]:
+        if not self.string_ids:
+            return update
+        update = copy.deepcopy(update)
+        update["update_id"] = str(update["update_id"])
+        for item in (update.get("message"), update.get("callback_query")):
+            for obj in (item, *(item.get(k) for k in ("chat", "from", "message"))) if item \
+                    else ():
+                for key in ("id", "message_id"):
+                    if isinstance(obj, dict) and isinstance(obj.get(key), int):
+                        obj[key] = str(obj[key])
+        return update
 
     async def _api_sendMessage(self, p: dict[str, Any]) -> web.Response:
         text = p.get("text") or ""

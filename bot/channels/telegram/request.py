@@ -10,6 +10,7 @@ normalised here before PTB sees it, so its usual error handling applies.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -93,6 +94,35 @@ def _unreadable(item: Any) -> Exception | None:
     return None
 
 
+def _as_int(obj: Any, key: str) -> bool:
+    """Turn `obj[key]` into an int if it is a numeric string; returns whether it did."""
+    if isinstance(obj, dict) and isinstance(obj.get(key), str):
+        with contextlib.suppress(ValueError):
+            obj[key] = int(obj[key])
+            return True
+    return False
+
+
+def _int_ids(original: dict[str, Any]) -> dict[str, Any]:
+    """Integer ids where the Bot API documents integers (PTB computes the offset with them).
+
+    Callback query ids stay strings, as documented. Returns `original` when nothing changed.
+    """
+    update = json.loads(json.dumps(original))
+    changed = _as_int(update, "update_id")
+    query = update.get("callback_query")
+    messages = [update.get(k) for k in ("message", "edited_message")]
+    if isinstance(query, dict):
+        changed = _as_int(query.get("from"), "id") or changed
+        messages.append(query.get("message"))
+    for message in messages:
+        if isinstance(message, dict):
+            for obj, key in ((message, "message_id"), (message.get("chat"), "id"),
+                             (message.get("from"), "id")):
+                changed = _as_int(obj, key) or changed
+    return update if changed else original
+
+
 def readable_update(item: Any) -> Any:
     """`item` if PTB can parse it, else a repaired copy, else its bare `update_id` or None.
 
@@ -102,6 +132,8 @@ def readable_update(item: Any) -> Any:
     Returns:
         What to hand to PTB instead (None: nothing usable).
     """
+    if isinstance(item, dict):
+        item = _int_ids(item)  # string ids: PTB's offset arithmetic would kill polling
     if _unreadable(item) is None:
         return item
     if not isinstance(item, dict):
