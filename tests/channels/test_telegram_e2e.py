@@ -491,3 +491,14 @@ async def test_string_ids_do_not_stop_polling(fake, run) -> None:
         texts_now = await answers(fake, ALICE, 3)
     assert texts_now[0].startswith(texts.MENU) and texts_now[-1] == texts.HELP
     assert fake.confirmed_offset == update["update_id"] + 1
+
+
+async def test_stopping_with_the_server_gone_is_one_warning(fake, run, caplog) -> None:
+    async with run():
+        fake.say(ALICE, "/menu")
+        await answers(fake, ALICE)
+        await fake.close()  # the offset cannot be confirmed: expected, not an error
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    final = [r for r in caplog.records if r.name == "telegram.ext.Updater"]
+    assert final and all(r.exc_info is None and "one more time" in r.getMessage()
+                         for r in final)

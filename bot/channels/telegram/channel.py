@@ -25,7 +25,7 @@ from telegram.ext import (
 
 from bot.channels.telegram.render import MAX_TEXT, keyboard, render_reply, utf16_len
 from bot.channels.telegram.request import TolerantRequest, readable_update
-from bot.channels.telegram.sender import Blocked, Sender
+from bot.channels.telegram.sender import Blocked, Sender, quiet_network_tracebacks
 from bot.channels.telegram.translate import (
     CHANNEL,
     BotIdentity,
@@ -147,6 +147,7 @@ class TelegramChannel:
         """
         # httpx logs every request URL at INFO, and the URL contains the bot token.
         logging.getLogger("httpx").setLevel(logging.WARNING)
+        quiet_network_tracebacks()
         self._assistant = assistant
         app = self.app = self.build_application()
         await self.sender.call("getMe", "-", app.initialize)

@@ -123,3 +123,24 @@ class Sender:
                 log.exception("%s to %s failed unexpectedly", what, chat)
                 return None
         return None
+
+
+class OneLineNetworkErrors(logging.Filter):
+    """PTB logs a failed final getUpdates (server gone at shutdown) as an ERROR with three
+    chained tracebacks; it is an expected network failure: one warning line says it all."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record in place (always kept)."""
+        if record.exc_info and isinstance(record.exc_info[1], NetworkError):
+            first_sentence = record.getMessage().split(". ")[0]
+            record.msg, record.args = "%s (%s)", (first_sentence, record.exc_info[1])
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def quiet_network_tracebacks(logger_name: str = "telegram.ext.Updater") -> None:
+    """Install `OneLineNetworkErrors` once on a PTB logger."""
+    logger = logging.getLogger(logger_name)
+    if not any(isinstance(f, OneLineNetworkErrors) for f in logger.filters):
+        logger.addFilter(OneLineNetworkErrors())
