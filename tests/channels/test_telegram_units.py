@@ -268,6 +268,14 @@ def _body(payload: bytes) -> dict:
     return json.loads(payload)
 
 
+def test_an_envelope_with_ok_as_text_or_left_out_is_read() -> None:
+    for body, status in (({"ok": "false", "error_code": 403, "description": "x"}, 403),
+                         ({"error_code": 429, "description": "x"}, 429),
+                         ({"ok": "true", "result": True}, 200), ({"result": True}, 200)):
+        code, payload = normalise("sendMessage", 200, json.dumps(body).encode())
+        assert code == status and _body(payload)["ok"] is (status == 200)
+
+
 def test_errors_in_the_body_only_get_their_status() -> None:
     error = json.dumps({"ok": False, "error_code": 403, "description": "Forbidden"}).encode()
     assert normalise("sendMessage", 200, error) == (403, error)

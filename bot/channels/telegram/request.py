@@ -173,6 +173,23 @@ def _readable_updates(body: dict[str, Any]) -> bool:
 MESSAGE_METHODS = {"sendmessage", "editmessagetext", "editmessagereplymarkup"}
 
 
+def _ok_flag(body: Any) -> bool | None:
+    """The envelope's `ok` (also "true"/"false" as text, or implied by `result` or
+    `error_code` when left out); None when `body` is no Bot API envelope at all."""
+    if not isinstance(body, dict):
+        return None
+    ok = body.get("ok")
+    if isinstance(ok, bool):
+        return ok
+    if isinstance(ok, str) and ok.strip().lower() in ("true", "false"):
+        return ok.strip().lower() == "true"
+    if ok is None and "error_code" in body:
+        return False
+    if ok is None and "result" in body:
+        return True
+    return None
+
+
 def _fill_result(method: str, body: dict[str, Any]) -> bool:
     """Fill in results some servers leave out; returns whether `body` changed."""
     result = body.get("result")
@@ -221,7 +238,8 @@ def normalise(api_method: str, code: int, payload: bytes) -> tuple[int, bytes]:
         body = json.loads(payload.decode("utf-8", "replace"))
     except ValueError:
         body = None
-    if not isinstance(body, dict) or not isinstance(body.get("ok"), bool):
+    ok = _ok_flag(body)
+    if ok is None or not isinstance(body, dict):
         # Not the Bot API's envelope: a proxy's page, or an error some server phrased its way.
         said = body.get("description") or body.get("message") if isinstance(body, dict) else ""
         detail = f": {said}" if isinstance(said, str) and said else ""
@@ -229,8 +247,9 @@ def normalise(api_method: str, code: int, payload: bytes) -> tuple[int, bytes]:
             return HTTPStatus.BAD_GATEWAY, _envelope(
                 code, f"HTTP {code} answer that is not the Bot API's{detail}")
         return code, _envelope(code, f"HTTP {code} answer that is not the Bot API's{detail}")
-    changed = False
-    if body.get("ok") is False and 200 <= code <= 299:
+    changed = body.get("ok") is not ok
+    body["ok"] = ok
+    if ok is False and 200 <= code <= 299:
         error_code = body.get("error_code")
         code = error_code if isinstance(error_code, int) and 400 <= error_code <= 599 else 400
     parameters = body.get("parameters")
