@@ -24,7 +24,8 @@ from telegram.ext import (
 )
 
 from bot.channels.telegram.render import MAX_TEXT, keyboard, render_reply, utf16_len
-from bot.channels.telegram.request import TolerantRequest, readable_update
+from bot.channels.telegram.repair import readable_update
+from bot.channels.telegram.request import TolerantRequest
 from bot.channels.telegram.sender import Blocked, Sender, quiet_network_tracebacks
 from bot.channels.telegram.translate import (
     CHANNEL,
