@@ -4,7 +4,8 @@ tests/data/eval.jsonl is the tuning set; tests/data/holdout.jsonl was written ap
 for questions never seen: it is only measured here, never tuned on. tests/data/fresh.jsonl was
 written last, by a writer who saw neither the knowledge base nor the other sets, and was scored
 once before any change (top-1 97.4, top-3 99.5, facet 91.1, rejection 97.9; facet without
-diacritics 87.0 against 96.4 with them); only two general facet cue patterns were added after.
+diacritics 87.0 against 96.4 with them); after it, only general facet cue changes were made
+(a one-word wildcard, asking phrases for 'giấy tờ').
 """
 
 from __future__ import annotations
