@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import ClientSession, web
-from aiohttp.test_utils import TestServer
+
+from tests.fakes.loopback import LoopbackServer
 
 # Parameters Telegram defines as strings: kept raw even if they look like JSON ("123").
 STRING_PARAMS = {"text", "caption", "callback_query_id", "url", "secret_token", "parse_mode",
@@ -61,7 +62,7 @@ class Failure:
 
 
 @dataclass
-class FakeBotAPI:
+class FakeBotAPI(LoopbackServer):
     """The server plus helpers to play a citizen (updates) and inspect the bot (calls)."""
 
     token: str = "123456:TEST-fake-token"
@@ -85,7 +86,6 @@ class FakeBotAPI:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._changed = asyncio.Condition()
-        self._server: TestServer | None = None
         self._chat_types: dict[int, str] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -94,18 +94,16 @@ class FakeBotAPI:
         """Listen on a free port of 127.0.0.1; returns the base_url to configure."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._server = TestServer(app, host="127.0.0.1")
-        await self._server.start_server()
+        await self._serve(app)
         return self.base_url
 
     async def close(self) -> None:
-        if self._server is not None:
-            await self._server.close()
+        """Stop serving (the tests' name for it)."""
+        await self.stop()
 
     @property
     def base_url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.port}/bot"
+        return f"{self.origin}/bot"
 
     @property
     def me(self) -> dict[str, Any]:

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import ClientSession, web
-from aiohttp.test_utils import TestServer
+
+from tests.fakes.loopback import LoopbackServer
 
 MAX_TEXT = 2000
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
@@ -54,7 +55,7 @@ def sticker_update(chat_id: str, message_id: str) -> dict[str, Any]:
 
 
 @dataclass
-class FakeZaloBotApi:
+class FakeZaloBotApi(LoopbackServer):
     """The server plus helpers to play a citizen (`push`) and inspect the bot (`sent`)."""
 
     token: str = "1459232241454765289:fake-secret-token"
@@ -72,26 +73,18 @@ class FakeZaloBotApi:
     failures: list[tuple[str, int]] = field(default_factory=list)
     _queue: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    _server: TestServer | None = None
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
 
     async def start(self) -> None:
         """Start serving on a random port of 127.0.0.1."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._server = TestServer(app, host="127.0.0.1")
-        await self._server.start_server()
-
-    async def stop(self) -> None:
-        """Stop serving."""
-        if self._server is not None:
-            await self._server.close()
+        await self._serve(app)
 
     @property
     def base_url(self) -> str:
         """What the bot's `base_url` setting points at."""
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.port}"
+        return self.origin
 
     # --- playing the citizen -------------------------------------------------------
     def next_id(self) -> str:

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import ClientSession, web
-from aiohttp.test_utils import TestServer
+
+from tests.fakes.loopback import LoopbackServer
 
 MAX_TEXT = 2000
 MAX_BUTTONS = 5
@@ -32,7 +33,7 @@ OA_SECRET_KEY = "oa-webhook-secret-key-XYZ"  # the key in the app's webhook sett
 
 
 @dataclass
-class FakeZaloOA:
+class FakeZaloOA(LoopbackServer):
     """The server plus helpers: `sent` messages, token state, failure switches."""
 
     app_id: str = APP_ID
@@ -55,7 +56,6 @@ class FakeZaloOA:
     valid_refresh: set[str] = field(default_factory=set)
     used_refresh: set[str] = field(default_factory=set)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    _server: TestServer | None = None
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
 
     def __post_init__(self) -> None:
@@ -77,19 +77,12 @@ class FakeZaloOA:
         app = web.Application()
         app.router.add_post("/v3.0/oa/message/cs", self._send_cs)
         app.router.add_post("/v4/oa/access_token", self._access_token)
-        self._server = TestServer(app, host="127.0.0.1")
-        await self._server.start_server()
-
-    async def stop(self) -> None:
-        """Stop serving."""
-        if self._server is not None:
-            await self._server.close()
+        await self._serve(app)
 
     @property
     def base_url(self) -> str:
         """What both `base_url` and `oauth_url` point at in tests."""
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.port}"
+        return self.origin
 
     async def wait_sent(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
         """Wait until at least `count` messages were accepted in total."""
