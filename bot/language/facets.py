@@ -48,10 +48,13 @@ class FacetDetector:
                     self._kept.add(words)
         # Longer cues first, so "bao lau" is not read as a shorter cue inside it.
         self._cues.sort(key=lambda item: -len(item[0]))
+        # Asked on every question (follow-up detection): computed once here.
+        self._cue_words = frozenset(w for words, _ in self._cues for w in words
+                                    if w != WILDCARD)
 
     def cue_words(self) -> frozenset[str]:
         """Every word that appears in some cue (blockers and wildcards excluded)."""
-        return frozenset(w for words, _ in self._cues for w in words if w != WILDCARD)
+        return self._cue_words
 
     def _blocked(self, tokens: Sequence[str]) -> dict[str, set[int]]:
         """Facet → token positions covered by one of its blockers."""

@@ -61,14 +61,6 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    api = FakeBotAPI()
-    await api.start()
-    yield api
-    await api.close()
-
-
-@pytest.fixture
 def run(fake: FakeBotAPI, brain: Brain, config: Config, tmp_path: Path
         ) -> Callable[..., contextlib.AbstractAsyncContextManager[Running]]:
     """`async with run(mode=..., sleep=...) as bot:` a channel on a tmp SQLite assistant."""

@@ -6,24 +6,13 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.core import texts
 from tests.fakes.telegram_api import FakeBotAPI
 
 DVCBOT = str(Path(sys.executable).with_name("dvcbot"))
 CHAT = 2001
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    api = FakeBotAPI()
-    await api.start()
-    yield api
-    await api.close()
 
 
 async def test_run_serves_telegram_and_confirms_the_offset_on_sigterm(
