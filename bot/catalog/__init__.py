@@ -1,0 +1,1 @@
+"""The national procedure catalogue: import, parse, store."""
