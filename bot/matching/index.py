@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.knowledge.loader import KnowledgeBase
 from bot.language.facets import FacetDetector
 from bot.language.normalize import Normalizer, tokenize
+from bot.matching.entries import Entry, topic_entries
 from bot.matching.samples import SampleIndex
 from bot.matching.terms import TermStats, terms
+
+# Candidate generation: entries are gathered from the posting lists of the question's
+# selective terms (at most POSTING_CAP entries hold them), the best CANDIDATES by that partial
+# mass are scored in full. Common words ("cap", "giay") still count in the full score.
+POSTING_CAP = 400
+CANDIDATES = 40
 
 
 @dataclass(frozen=True)
@@ -76,35 +84,41 @@ class MatchResult:
 class TopicIndex:
     """Scores every topic for a question. Immutable; rebuild it when the knowledge changes."""
 
-    def __init__(self, kb: KnowledgeBase, weights: Weights | None = None) -> None:
-        """Build the index (normaliser, term statistics, sample-question index).
+    def __init__(self, kb: KnowledgeBase, weights: Weights | None = None,
+                 extra: Iterable[Entry] = ()) -> None:
+        """Build the index (normaliser, term statistics, sample-text index).
 
         Args:
             kb: the loaded knowledge base.
             weights: signal weights; the tuned defaults when None.
+            extra: more entries ranked with the topics (catalogue procedures).
         """
         self.version = kb.version
         self.weights = w = weights or WEIGHTS
         self.facets = FacetDetector(kb.facet_cues)
         self._stop = frozenset(tokenize(" ".join(kb.stopwords)))
-        texts: list[tuple[str, str, float, bool]] = []  # topic, text, weight, is a sample
-        for topic in kb.topics.values():
-            texts.append((topic.id, topic.title, w.title_weight, True))
-            texts += [(topic.id, k, 1.0, True) for k in topic.keywords]
-            texts += [(topic.id, q, 1.0, True) for q in topic.questions]
-            texts.append((topic.id, topic.summary, w.summary_weight, False))
+        entries = [*topic_entries(kb, w.title_weight, w.summary_weight), *extra]
+        self.entries = {e.id: e for e in entries}
         expander = Normalizer(kb.abbreviations, ())
-        docs = [(tid, self._terms(expander.expand(tokenize(text))), weight, sample)
-                for tid, text, weight, sample in texts]
+        vocab: set[str] = set()
+        docs = []
+        for entry in entries:
+            for text in entry.texts:
+                words = tokenize(text.text)
+                vocab.update(words)
+                docs.append((entry.id, self._terms(expander.expand(words)), text.weight,
+                             text.sample))
         self.stats = TermStats.build((tid, t, weight) for tid, t, weight, _ in docs)
-        vocab = {word for _, text, _, _ in texts for word in tokenize(text)}
         self.normalizer = Normalizer(kb.abbreviations, vocab, self.stats.phrases())
         self.samples = SampleIndex(self.stats,
                                    [(tid, t) for tid, t, _, sample in docs if sample])
-        # A keyword phrase ("căn cước", "sổ đỏ") names its topic outright.
-        self._named = [(phrase, topic.id) for topic in kb.topics.values()
-                       for phrase in (tuple(self.normalizer.tokens(k)) for k in topic.keywords)
-                       if phrase]
+        # A keyword phrase ("căn cước", "sổ đỏ") names its topic outright; keyed by first word.
+        self._named: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        for entry in entries:
+            for keyword in entry.keywords:
+                phrase = tuple(self.normalizer.tokens(keyword))
+                if phrase:
+                    self._named[phrase[0]].append((phrase, entry.id))
         self._courtesy = self._stop | _COURTESY
         self._greetings = self._smalltalk(kb.greetings)
         self._thanks = self._smalltalk(kb.thanks)
@@ -155,7 +169,8 @@ class TopicIndex:
         Returns:
             The ids of those topics.
         """
-        return frozenset(tid for phrase, tid in self._named if _contains(tokens, phrase))
+        return frozenset(tid for first in set(tokens) for phrase, tid in self._named.get(first, ())
+                         if _contains(tokens, phrase))
 
     def names_outside_service(self, text: str) -> bool:
         """Whether the message names a service from `outside` (weather, lottery, loans...).
@@ -189,12 +204,9 @@ class TopicIndex:
         if not total:
             return MatchResult(" ".join(tokens), tuple(tokens), tuple(content), facet, (),
                                outside)
-        matched: dict[str, float] = defaultdict(float)
-        for term, weight in weights.items():
-            for tid, strength in self.stats.strength.get(term, {}).items():
-                matched[tid] += weight * strength
-        similarity = self.samples.similarity(query, total)
-        fuzzy = self.samples.fuzzy(" ".join(content))
+        matched = self._candidates(weights)
+        similarity = self.samples.similarity(weights, total, matched)
+        fuzzy = self.samples.fuzzy(" ".join(content), matched)
         w = self.weights
         raw: dict[str, tuple[float, float, float]] = {}
         for tid, mass in matched.items():
@@ -207,6 +219,31 @@ class TopicIndex:
         candidates.sort(key=lambda c: (-c.key, c.topic_id))
         return MatchResult(" ".join(tokens), tuple(tokens), tuple(content), facet,
                            tuple(c for c in candidates[:limit] if c.score > 0), outside)
+
+
+    def _candidates(self, weights: dict[str, float]) -> dict[str, float]:
+        """The entries worth scoring, with the question's term mass each one explains.
+
+        Entries are gathered from the posting lists of the selective terms (rarest first);
+        the CANDIDATES best by that partial mass then get their full mass, common terms
+        included. When every term is common, the rarest one's list is read whole.
+        """
+        strength = self.stats.strength
+        lists = sorted((len(strength[t]), t) for t in weights if t in strength)
+        partial: dict[str, float] = defaultdict(float)
+        for size, term in lists:
+            if size > POSTING_CAP and partial:
+                break
+            weight = weights[term]
+            for tid, s in strength[term].items():
+                partial[tid] += weight * s
+        if len(partial) > CANDIDATES:
+            partial = dict(heapq.nlargest(CANDIDATES, partial.items(), key=lambda kv: kv[1]))
+        matched: dict[str, float] = {}
+        for tid in partial:
+            matched[tid] = sum(weight * strength[t].get(tid, 0.0) for t, weight in weights.items()
+                               if t in strength)
+        return matched
 
 
 def _calibrate(raw: dict[str, tuple[float, float, float]], lead: float
