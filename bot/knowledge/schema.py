@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +42,9 @@ TOPIC_FIELDS: dict[str, tuple[bool, str]] = {
     "reviewed": (True, "date"),
     "related": (False, "idlist"),
     "flow": (False, "id"),
+    "codes": (False, "codes"),
 }
+CODE_RE = re.compile(r"^\d{1,2}\.\d{6}$")  # a national procedure code: "1.001193"
 ONLINE_FIELDS = {"level": True, "channels": False, "note": False}
 LINK_FIELDS = {"title": True, "url": True}
 SOURCE_FIELDS = {"url": True, "title": True, "date": False}
@@ -92,6 +95,7 @@ class Topic:
     links: tuple[LinkEntry, ...] = ()
     related: tuple[str, ...] = ()
     flow: str | None = None
+    codes: tuple[str, ...] = ()  # national procedure codes this topic answers for
     file: str = ""
     line: int = 0
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
@@ -120,8 +124,19 @@ class Topic:
             links=tuple(LinkEntry(x["title"], x["url"]) for x in data.get("links") or ()),
             related=tuple(data.get("related") or ()),
             flow=data.get("flow"), file=file, line=line,
+            codes=tuple(procedure_code(c) or "" for c in data.get("codes") or ()),
             key_lines=dict(getattr(data, "key_lines", {})),
         )
+
+
+def procedure_code(value: Any) -> str | None:
+    """A procedure code as written in YAML ("1.001193", or the number 1.001193 that YAML
+    reads as a float), in its canonical six-decimal form; None when it is not one."""
+    if isinstance(value, float):
+        value = f"{value:.6f}"
+    if isinstance(value, str) and CODE_RE.match(value.strip()):
+        return value.strip()
+    return None
 
 
 def _str_or_none(value: Any) -> str | None:

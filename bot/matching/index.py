@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
-import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -12,15 +10,9 @@ from dataclasses import dataclass
 from bot.knowledge.loader import KnowledgeBase
 from bot.language.facets import FacetDetector
 from bot.language.normalize import Normalizer, tokenize
-from bot.matching.entries import Entry, topic_entries
-from bot.matching.samples import SampleIndex
-from bot.matching.terms import TermStats, terms
-
-# Candidate generation: entries are gathered from the posting lists of the question's
-# selective terms (at most POSTING_CAP entries hold them), the best CANDIDATES by that partial
-# mass are scored in full. Common words ("cap", "giay") still count in the full score.
-POSTING_CAP = 400
-CANDIDATES = 40
+from bot.matching.entries import Entry, code_of, topic_entries
+from bot.matching.group import EntryGroup
+from bot.matching.terms import terms
 
 
 @dataclass(frozen=True)
@@ -53,6 +45,7 @@ class Candidate:
     coverage: float
     fuzzy: float
     rank: float | None = None  # the unrounded score that orders candidates; score when None
+    code: str | None = None  # the catalogue procedure behind it (a topic's closest listed code)
 
     def __post_init__(self) -> None:
         if self.rank is None:
@@ -97,21 +90,20 @@ class TopicIndex:
         self.weights = w = weights or WEIGHTS
         self.facets = FacetDetector(kb.facet_cues)
         self._stop = frozenset(tokenize(" ".join(kb.stopwords)))
-        entries = [*topic_entries(kb, w.title_weight, w.summary_weight), *extra]
+        curated = list(topic_entries(kb, w.title_weight, w.summary_weight))
+        extra = list(extra)
+        entries = [*curated, *extra]
         self.entries = {e.id: e for e in entries}
+        # A procedure listed under a curated topic's codes is answered by that topic.
+        self.covered = {code: e.id for e in curated for code in e.codes}
         expander = Normalizer(kb.abbreviations, ())
         vocab: set[str] = set()
-        docs = []
-        for entry in entries:
-            for text in entry.texts:
-                words = tokenize(text.text)
-                vocab.update(words)
-                docs.append((entry.id, self._terms(expander.expand(words)), text.weight,
-                             text.sample))
-        self.stats = TermStats.build((tid, t, weight) for tid, t, weight, _ in docs)
-        self.normalizer = Normalizer(kb.abbreviations, vocab, self.stats.phrases())
-        self.samples = SampleIndex(self.stats,
-                                   [(tid, t) for tid, t, _, sample in docs if sample])
+        self.groups = [EntryGroup(self._docs(group, expander, vocab),
+                                  None if group is curated else max(len(curated), 1))
+                       for group in (curated, extra) if group]
+        self.stats = self.groups[0].stats
+        phrases = {p for g in self.groups for p in g.stats.phrases()}
+        self.normalizer = Normalizer(kb.abbreviations, vocab, phrases)
         # A keyword phrase ("căn cước", "sổ đỏ") names its topic outright; keyed by first word.
         self._named: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         for entry in entries:
@@ -126,6 +118,18 @@ class TopicIndex:
         # before typo repair, which would bend "tiki" or "evn" into some known word.
         self._outside = [tuple(self.normalizer.expand(tokenize(p))) for p in kb.outside]
         self.topic_ids = tuple(kb.topics)
+
+    def _docs(self, entries: list[Entry], expander: Normalizer, vocab: set[str]
+              ) -> list[tuple[str, list[str], float, bool]]:
+        """(entry id, terms, weight, is a sample) of every text; collects the vocabulary."""
+        docs = []
+        for entry in entries:
+            for text in entry.texts:
+                words = tokenize(text.text)
+                vocab.update(words)
+                docs.append((entry.id, self._terms(expander.expand(words)), text.weight,
+                             text.sample))
+        return docs
 
     def _terms(self, tokens: Sequence[str]) -> list[str]:
         return terms(self.facets.without_cues(tokens), self._stop)
@@ -199,51 +203,39 @@ class TopicIndex:
         facet = self.facets.detect(tokens)
         outside = self.names_outside_service(text)
         query = self._terms(tokens)
-        weights = {t: self.stats.weight(t) for t in query}
-        total = sum(weights.values())
-        if not total:
-            return MatchResult(" ".join(tokens), tuple(tokens), tuple(content), facet, (),
-                               outside)
-        matched = self._candidates(weights)
-        similarity = self.samples.similarity(weights, total, matched)
-        fuzzy = self.samples.fuzzy(" ".join(content), matched)
-        w = self.weights
         raw: dict[str, tuple[float, float, float]] = {}
-        for tid, mass in matched.items():
-            cov, sim, fz = mass / total, similarity.get(tid, 0.0), fuzzy.get(tid, 0.0)
-            evidence = 1 - math.exp(-mass / w.evidence)
-            score = 100 * (w.coverage * cov + w.similarity * sim + w.fuzzy * fz) * evidence
-            raw[tid] = (score * (w.outside if outside else 1.0), cov, fz)
-        candidates = [Candidate(tid, round(min(max(s, 0.0), 100.0), 1), round(cov, 3), fz, s)
+        for group in self.groups:
+            raw.update(group.scores(query, " ".join(content), self.weights, outside))
+        codes = self._fold_covered(raw)
+        w = self.weights
+        candidates = [Candidate(tid, round(min(max(s, 0.0), 100.0), 1), round(cov, 3), fz, s,
+                                codes.get(tid))
                       for tid, (s, cov, fz) in _calibrate(raw, w.lead).items()]
         candidates.sort(key=lambda c: (-c.key, c.topic_id))
         return MatchResult(" ".join(tokens), tuple(tokens), tuple(content), facet,
                            tuple(c for c in candidates[:limit] if c.score > 0), outside)
 
+    def _fold_covered(self, raw: dict[str, tuple[float, float, float]]) -> dict[str, str]:
+        """Fold covered procedures into their curated topic (which keeps the better score).
 
-    def _candidates(self, weights: dict[str, float]) -> dict[str, float]:
-        """The entries worth scoring, with the question's term mass each one explains.
-
-        Entries are gathered from the posting lists of the selective terms (rarest first);
-        the CANDIDATES best by that partial mass then get their full mass, common terms
-        included. When every term is common, the rarest one's list is read whole.
+        Returns:
+            entry id → the procedure code behind it: a procedure's own code, or for a topic
+            the best-scoring procedure among its listed codes.
         """
-        strength = self.stats.strength
-        lists = sorted((len(strength[t]), t) for t in weights if t in strength)
-        partial: dict[str, float] = defaultdict(float)
-        for size, term in lists:
-            if size > POSTING_CAP and partial:
-                break
-            weight = weights[term]
-            for tid, s in strength[term].items():
-                partial[tid] += weight * s
-        if len(partial) > CANDIDATES:
-            partial = dict(heapq.nlargest(CANDIDATES, partial.items(), key=lambda kv: kv[1]))
-        matched: dict[str, float] = {}
-        for tid in partial:
-            matched[tid] = sum(weight * strength[t].get(tid, 0.0) for t, weight in weights.items()
-                               if t in strength)
-        return matched
+        codes: dict[str, str] = {}
+        best: dict[str, float] = {}
+        for tid in [t for t in raw if code_of(t) is not None]:
+            code = code_of(tid) or ""
+            owner = self.covered.get(code)
+            if owner is None:
+                codes[tid] = code
+                continue
+            score = raw.pop(tid)
+            if score[0] > best.get(owner, -1.0):
+                best[owner], codes[owner] = score[0], code
+            if score[0] > raw.get(owner, (-1.0, 0.0, 0.0))[0]:
+                raw[owner] = score
+        return codes
 
 
 def _calibrate(raw: dict[str, tuple[float, float, float]], lead: float
