@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from bot.catalog import routing as catalog
 from bot.config import Config
 from bot.core import answers, texts
 from bot.core.brain import Brain
@@ -99,7 +100,9 @@ class Router:
         kind, _, rest = payload.partition(":")
         parts = rest.split(":") if rest else []
         handled = False
-        if kind == "menu":
+        if kind in catalog.BUTTON_KINDS:
+            handled = catalog.button(turn, self.brain, kind, parts)
+        elif kind == "menu":
             handled = self._menu(turn)
         elif kind == "grp" and parts:
             reply = answers.group_menu(self.kb, parts[0])
@@ -248,17 +251,23 @@ class Router:
             turn.replies = [*prefix, *turn.replies]
             return
         turn.score, turn.facet = decision.score, decision.facet
-        if decision.outcome == "answer" and decision.topic:
+        if decision.outcome == "answer" and decision.topic not in self.kb.topics:
+            catalog.answer(turn, self.brain, str(decision.topic), decision.facet)
+            turn.score = decision.score
+        elif decision.outcome == "answer" and decision.topic:
             if decision.facet is not None or not self._answer_branch(
                     turn, decision.topic, result.tokens, decision.score):
                 self._answer_topic(turn, decision.topic, decision.facet, outcome="answer",
                                    score=decision.score)
+                if result.best is not None and turn.replies:
+                    turn.replies[-1] = catalog.with_code(turn.replies[-1], self.brain,
+                                                         result.best.code)
         elif decision.outcome == "suggest":
             turn.outcome = "suggest"
             turn.topic = decision.suggestions[0]
             turn.session["asked"] = {"text": text, "normalized": turn.normalized,
                                      "topic": turn.topic}
-            turn.replies = [answers.suggestions(self.kb, list(decision.suggestions),
+            turn.replies = [catalog.suggestions(self.kb, self.brain, list(decision.suggestions),
                                                 decision.facet)]
         elif (sensitive or personal) and not result.content:  # only a number, no question
             turn.outcome = "safety"
@@ -369,9 +378,13 @@ class Router:
         return True
 
     def _feedback(self, turn: Turn, kind: str, ident: str, vote: str) -> bool:
-        if kind not in ("t", "f") or vote not in ("up", "down"):
+        if kind not in ("t", "f", "c") or vote not in ("up", "down"):
             return False
-        if kind == "t" and ident not in self.kb.topics:
+        if kind == "c":  # a catalogue procedure, logged by its entry id "tthc-<code>"
+            ident, kind = catalog.feedback_target(self.brain, ident) or "", "t"
+            if not ident:
+                return False
+        elif kind == "t" and ident not in self.kb.topics:
             return False
         if kind == "f" and ident not in self.brain.flows:  # forged: keep the log clean
             return False

@@ -21,11 +21,16 @@ CANDIDATES = 40
 class ScoreWeights(Protocol):
     """The signal weights a group needs (see index.Weights)."""
 
-    coverage: float
-    similarity: float
-    fuzzy: float
-    evidence: float
-    outside: float
+    @property
+    def coverage(self) -> float: ...
+    @property
+    def similarity(self) -> float: ...
+    @property
+    def fuzzy(self) -> float: ...
+    @property
+    def evidence(self) -> float: ...
+    @property
+    def outside(self) -> float: ...
 
 
 class EntryGroup:
