@@ -16,6 +16,8 @@ from bot.matching.terms import TermStats
 # mass are scored in full. Common words ("cap", "giay") still count in the full score.
 POSTING_CAP = 400
 CANDIDATES = 40
+# Character-level comparison (the costliest signal) only for the best of them by words.
+FUZZY_TOP = 12
 
 
 class ScoreWeights(Protocol):
@@ -65,17 +67,21 @@ class EntryGroup:
         strength = self.stats.strength
         lists = sorted((len(strength[t]), t) for t in weights if t in strength)
         partial: dict[str, float] = defaultdict(float)
+        common = []  # terms too common to gather from: added to the chosen ones only
         for size, term in lists:
             if size > POSTING_CAP and partial:
-                break
+                common.append(term)
+                continue
             weight = weights[term]
             for tid, s in strength[term].items():
                 partial[tid] += weight * s
         if len(partial) > CANDIDATES:
             partial = dict(heapq.nlargest(CANDIDATES, partial.items(), key=lambda kv: kv[1]))
-        known = [(strength[t], weight) for t, weight in weights.items() if t in strength]
-        return {tid: sum(weight * post.get(tid, 0.0) for post, weight in known)
-                for tid in partial}
+        for term in common:
+            post, weight = strength[term], weights[term]
+            for tid in partial:
+                partial[tid] += weight * post.get(tid, 0.0)
+        return dict(partial)
 
     def scores(self, query: Sequence[str], content: str, w: ScoreWeights, outside: bool
                ) -> dict[str, tuple[float, float, float]]:
@@ -96,7 +102,9 @@ class EntryGroup:
             return {}
         matched = self.candidates(weights)
         similarity = self.samples.similarity(weights, total, matched)
-        fuzzy = self.samples.fuzzy(content, matched)
+        by_words = heapq.nlargest(FUZZY_TOP, matched, key=lambda tid: (
+            w.coverage * matched[tid] / total + w.similarity * similarity.get(tid, 0.0)))
+        fuzzy = self.samples.fuzzy(content, by_words)
         raw: dict[str, tuple[float, float, float]] = {}
         for tid, mass in matched.items():
             cov, sim, fz = mass / total, similarity.get(tid, 0.0), fuzzy.get(tid, 0.0)

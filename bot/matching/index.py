@@ -116,7 +116,11 @@ class TopicIndex:
         self._thanks = self._smalltalk(kb.thanks)
         # Outside phrases name things the knowledge base does not know, so they are compared
         # before typo repair, which would bend "tiki" or "evn" into some known word.
-        self._outside = [tuple(self.normalizer.expand(tokenize(p))) for p in kb.outside]
+        self._outside: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for phrase in kb.outside:
+            words = tuple(self.normalizer.expand(tokenize(phrase)))
+            if words:
+                self._outside[words[0]].append(words)
         self.topic_ids = tuple(kb.topics)
 
     def _docs(self, entries: list[Entry], expander: Normalizer, vocab: set[str]
@@ -186,7 +190,8 @@ class TopicIndex:
             True when an outside phrase occurs (compared on folded, expanded words).
         """
         tokens = self.normalizer.expand(tokenize(text))
-        return any(p and _contains(tokens, p) for p in self._outside)
+        return any(_contains(tokens, p) for first in set(tokens)
+                   for p in self._outside.get(first, ()))
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
         """Rank topics for a question.
