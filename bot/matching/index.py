@@ -13,6 +13,7 @@ from bot.language.normalize import Normalizer, tokenize
 from bot.matching.entries import Entry, code_of, topic_entries
 from bot.matching.group import EntryGroup
 from bot.matching.terms import terms
+from bot.matching.variants import Variants
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class MatchResult:
     facet: str | None
     candidates: tuple[Candidate, ...]
     outside: bool = False  # the question names a service the knowledge base does not cover
+    variants: tuple[str, ...] = ()  # variants of the best candidate ("did you mean" choices)
 
     @property
     def best(self) -> Candidate | None:
@@ -104,6 +106,8 @@ class TopicIndex:
         self.stats = self.groups[0].stats
         phrases = {p for g in self.groups for p in g.stats.phrases()}
         self.normalizer = Normalizer(kb.abbreviations, vocab, phrases)
+        self.variants = Variants(self.entries, lambda name: expander.expand(tokenize(name)),
+                                 self._stop)
         # A keyword phrase ("căn cước", "sổ đỏ") names its topic outright; keyed by first word.
         self._named: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         for entry in entries:
@@ -212,13 +216,17 @@ class TopicIndex:
         for group in self.groups:
             raw.update(group.scores(query, " ".join(content), self.weights, outside))
         codes = self._fold_covered(raw)
+        self.variants.reorder(raw, tokens, content)
         w = self.weights
         candidates = [Candidate(tid, round(min(max(s, 0.0), 100.0), 1), round(cov, 3), fz, s,
                                 codes.get(tid))
                       for tid, (s, cov, fz) in _calibrate(raw, w.lead).items()]
         candidates.sort(key=lambda c: (-c.key, c.topic_id))
-        return MatchResult(" ".join(tokens), tuple(tokens), tuple(content), facet,
-                           tuple(c for c in candidates[:limit] if c.score > 0), outside)
+        kept = tuple(c for c in candidates[:limit] if c.score > 0)
+        variants = self.variants.siblings(kept[0].topic_id,
+                                          [c.topic_id for c in candidates[1:12]]) if kept else ()
+        return MatchResult(" ".join(tokens), tuple(tokens), tuple(content), facet, kept,
+                           outside, variants)
 
     def _fold_covered(self, raw: dict[str, tuple[float, float, float]]) -> dict[str, str]:
         """Fold covered procedures into their curated topic (which keeps the better score).

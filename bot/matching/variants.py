@@ -1,0 +1,96 @@
+"""Variants of one procedure (khai sinh / khai sinh có yếu tố nước ngoài / lưu động / đăng ký
+lại): the one the question names wins; when it names none, the plain one does."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
+
+from bot.matching.entries import Entry, catalog_id, code_of
+
+REORDER_TOP = 6  # only the best few candidates are compared pairwise
+NAMED_SHARE = 0.5  # share of a variant's extra words the question must contain to name it
+CLOSE_SHARE = 0.65  # a plain procedure overtakes an unnamed variant only from this close
+_PREFIX = re.compile(r"^\s*thủ tục\s+", re.IGNORECASE)
+Raw = dict[str, tuple[float, float, float]]
+
+
+class Variants:
+    """Compares procedure names as word sets: B is a variant of A when B's name holds every
+    word of A's and more ("đăng ký khai sinh" ⊂ "đăng ký khai sinh lưu động")."""
+
+    def __init__(self, entries: Mapping[str, Entry], words: Callable[[str], list[str]],
+                 stopwords: Collection[str]) -> None:
+        """Args:
+            entries: every entry by id (procedure names are their first text).
+            words: folds a name into words (abbreviations expanded, no typo repair).
+            stopwords: words that tell no variant apart.
+        """
+        self._entries = entries
+        self._words = words
+        self._stop = frozenset(stopwords)
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def name_words(self, entry_id: str) -> frozenset[str] | None:
+        """A procedure's name words; for a curated topic, those of its main (first listed)
+        procedure; None when there is no name to compare."""
+        if code_of(entry_id) is None:
+            entry = self._entries.get(entry_id)
+            code = entry.codes[0] if entry is not None and entry.codes else None
+            if code is None:
+                return None
+            entry_id = catalog_id(code)
+        if entry_id not in self._cache:
+            entry = self._entries.get(entry_id)
+            if entry is None or not entry.texts:
+                return None
+            name = _PREFIX.sub("", entry.texts[0].text)
+            self._cache[entry_id] = frozenset(self._words(name))
+        return self._cache[entry_id]
+
+    def reorder(self, raw: Raw, tokens: Sequence[str], content: Sequence[str]) -> None:
+        """Among the best candidates, put the variant the question names first, and the plain
+        procedure before variants the question does not name (scores are swapped)."""
+        asked = (set(tokens), set(content))
+        top = sorted(raw, key=lambda t: -raw[t][0])[:REORDER_TOP]
+        for i, upper in enumerate(top):
+            for lower in top[i + 1:]:
+                if raw[lower][0] > raw[upper][0]:
+                    continue  # already swapped
+                close = raw[lower][0] >= CLOSE_SHARE * raw[upper][0]
+                if self._should_swap(upper, lower, asked, close):
+                    raw[upper], raw[lower] = raw[lower], raw[upper]
+
+    def _should_swap(self, upper: str, lower: str, asked: tuple[set[str], set[str]],
+                     close: bool) -> bool:
+        a, b = self.name_words(upper), self.name_words(lower)
+        if not close or not a or not b or a == b:
+            return False
+        if a < b:  # lower is a variant of upper: swap when the question names it
+            return self._named(b - a, asked)
+        if b < a:  # upper is a variant of lower: swap when the question does not name it
+            return not self._named(a - b, asked)
+        return False
+
+    def _named(self, extra: frozenset[str], asked: tuple[set[str], set[str]]) -> bool:
+        """Whether the question names a variant's extra words ("lưu động", "lại", "có yếu
+        tố nước ngoài"): half of its meaningful words, or its only (stop)word."""
+        tokens, content = asked
+        strong = extra - self._stop
+        if not strong:
+            return bool(extra & tokens)
+        return len(strong & content) / len(strong) >= NAMED_SHARE
+
+    def siblings(self, entry_id: str, candidates: Sequence[str]) -> tuple[str, ...]:
+        """Candidates that are variants of the answered entry (or it of them): "did you
+        mean" choices shown under the answer."""
+        base = self.name_words(entry_id)
+        if not base:
+            return ()
+        out = []
+        for other in candidates:
+            words = self.name_words(other) if other != entry_id else None
+            if words and words != base and (base < words or words < base):
+                out.append(other)
+        return tuple(out)
+
