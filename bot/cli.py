@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.catalog import cli as catalog_cli
 from bot.config import Config, Secrets, load_config
 from bot.core.brain import build_brain
 from bot.knowledge.loader import KnowledgeError, catalogue_problems
@@ -271,13 +272,14 @@ def build_parser() -> argparse.ArgumentParser:
     flows = sub.add_parser("flows", help="guided flow tools")
     flows.add_argument("action", choices=["check", "list", "show"])
     flows.add_argument("id", nargs="?")
+    catalog_cli.register(sub)
     return parser
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "run": cmd_run, "chat": cmd_chat, "kb": cmd_kb_check, "match": cmd_match,
     "eval": cmd_eval, "flows": cmd_flows, "link": cmd_link,
-    "report": cmd_report, "purge": cmd_purge, "export": cmd_export,
+    "report": cmd_report, "purge": cmd_purge, "export": cmd_export, "catalog": catalog_cli.run,
 }
 
 
