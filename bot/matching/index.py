@@ -121,8 +121,8 @@ class TopicIndex:
         # Outside phrases name things the knowledge base does not know, so they are compared
         # before typo repair, which would bend "tiki" or "evn" into some known word.
         self._outside: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-        for phrase in kb.outside:
-            words = tuple(self.normalizer.expand(tokenize(phrase)))
+        for outside in kb.outside:
+            words = tuple(self.normalizer.expand(tokenize(outside)))
             if words:
                 self._outside[words[0]].append(words)
         self.topic_ids = tuple(kb.topics)
