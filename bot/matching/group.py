@@ -18,6 +18,7 @@ POSTING_CAP = 400
 CANDIDATES = 40
 # Character-level comparison (the costliest signal) only for the best of them by words.
 FUZZY_TOP = 12
+COVERAGE_FLOOR = 0.7
 
 
 class ScoreWeights(Protocol):
@@ -83,8 +84,15 @@ class EntryGroup:
                 partial[tid] += weight * post.get(tid, 0.0)
         return dict(partial)
 
-    def scores(self, query: Sequence[str], content: str, w: ScoreWeights, outside: bool
-               ) -> dict[str, tuple[float, float, float]]:
+    def weight(self, term: str, other: EntryGroup | None) -> float:
+        """A query term's weight here; a word only the other group knows weighs what it weighs
+        there, rescaled ("xin", "làm" are common in questions, absent from procedure names)."""
+        if term in self.stats.idf or other is None or term not in other.stats.idf:
+            return self.stats.weight(term)
+        return other.stats.weight(term)
+
+    def scores(self, query: Sequence[str], content: str, w: ScoreWeights, outside: bool,
+               other: EntryGroup | None = None) -> dict[str, tuple[float, float, float]]:
         """Raw scores of this group's candidates for a question.
 
         Args:
@@ -92,11 +100,12 @@ class EntryGroup:
             content: its content words, space-separated (for the fuzzy comparison).
             w: signal weights.
             outside: the question names a service nobody covers.
+            other: the group whose word weights stand in for words unknown here.
 
         Returns:
             entry id → (score 0-100 before calibration, coverage, fuzzy ratio).
         """
-        weights = {t: self.stats.weight(t) for t in query}
+        weights = {t: self.weight(t, other) for t in query}
         total = sum(weights.values())
         if not total:
             return {}

@@ -31,6 +31,11 @@ class Weights:
 
 
 WEIGHTS = Weights()
+# A catalogue procedure that explains less of a question than this is shown with a lower
+# confidence (its rank is kept): thousands of names hold almost any word, so a partial match
+# becomes "did you mean", never a direct answer (curated topics stay as tuned).
+COVERAGE_FLOOR = 0.7
+NAME_DICE = 0.6  # word overlap of a procedure name with a question that asks for exactly it
 _RUN3 = re.compile(r"([a-z])\1{2,}")
 # Besides the stopwords (em, ạ, nhé, bạn, admin...), the words that only add politeness to a
 # greeting or a thank-you: "e cảm ơn", "cháu cảm ơn", "con chào".
@@ -193,9 +198,13 @@ class TopicIndex:
         Returns:
             True when an outside phrase occurs (compared on folded, expanded words).
         """
+        return bool(self.outside_phrases(text))
+
+    def outside_phrases(self, text: str) -> list[tuple[str, ...]]:
+        """The outside phrases a message names (folded, expanded words)."""
         tokens = self.normalizer.expand(tokenize(text))
-        return any(_contains(tokens, p) for first in set(tokens)
-                   for p in self._outside.get(first, ()))
+        return [p for first in set(tokens) for p in self._outside.get(first, ())
+                if _contains(tokens, p)]
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
         """Rank topics for a question.
@@ -210,16 +219,22 @@ class TopicIndex:
         tokens = self.normalizer.tokens(text)
         content = self.content(tokens)
         facet = self.facets.detect(tokens)
-        outside = self.names_outside_service(text)
+        phrases = self.outside_phrases(text)
+        outside = bool(phrases)
         query = self._terms(tokens)
         raw: dict[str, tuple[float, float, float]] = {}
-        for group in self.groups:
-            raw.update(group.scores(query, " ".join(content), self.weights, outside))
+        for i, group in enumerate(self.groups):
+            other = self.groups[0] if i else None  # curated words stand in for the catalogue
+            scored = group.scores(query, " ".join(content), self.weights, outside and not i,
+                                  other)
+            if i and outside:
+                self._outside_of_names(scored, phrases, content)
+            raw.update(scored)
         codes = self._fold_covered(raw)
         self.variants.reorder(raw, tokens, content)
         w = self.weights
-        candidates = [Candidate(tid, round(min(max(s, 0.0), 100.0), 1), round(cov, 3), fz, s,
-                                codes.get(tid))
+        candidates = [Candidate(tid, round(min(max(s * _doubt(tid, cov), 0.0), 100.0), 1),
+                                round(cov, 3), fz, s, codes.get(tid))
                       for tid, (s, cov, fz) in _calibrate(raw, w.lead).items()]
         candidates.sort(key=lambda c: (-c.key, c.topic_id))
         kept = tuple(c for c in candidates[:limit] if c.score > 0)
@@ -227,6 +242,19 @@ class TopicIndex:
                                           [c.topic_id for c in candidates[1:12]]) if kept else ()
         return MatchResult(" ".join(tokens), tuple(tokens), tuple(content), facet, kept,
                            outside, variants)
+
+    def _outside_of_names(self, raw: dict[str, tuple[float, float, float]],
+                          phrases: list[tuple[str, ...]], content: Sequence[str]) -> None:
+        """Outside phrases ("thủy sản", "hải quan") describe what the curated topics do not
+        cover. A procedure is spared the penalty when its name holds the phrase and is close
+        to the question as a whole (word Dice): a long name that merely mentions the phrase
+        ("... biểu diễn nghệ thuật" in an animal quarantine) is no answer."""
+        asked = set(content)
+        for tid, (score, cov, fz) in raw.items():
+            words = self.variants.name_words(tid) or frozenset()
+            dice = 2 * len(words & asked) / (len(words) + len(asked) or 1)
+            if dice < NAME_DICE or not any(words.issuperset(p) for p in phrases):
+                raw[tid] = (score * self.weights.outside, cov, fz)
 
     def _fold_covered(self, raw: dict[str, tuple[float, float, float]]) -> dict[str, str]:
         """Fold covered procedures into their curated topic (which keeps the better score).
@@ -249,6 +277,13 @@ class TopicIndex:
             if score[0] > raw.get(owner, (-1.0, 0.0, 0.0))[0]:
                 raw[owner] = score
         return codes
+
+
+def _doubt(entry_id: str, coverage: float) -> float:
+    """The confidence factor of a catalogue procedure that leaves words unexplained."""
+    if code_of(entry_id) is None or coverage >= COVERAGE_FLOOR:
+        return 1.0
+    return coverage / COVERAGE_FLOOR
 
 
 def _calibrate(raw: dict[str, tuple[float, float, float]], lead: float

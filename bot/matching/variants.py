@@ -10,6 +10,7 @@ from bot.matching.entries import Entry, catalog_id, code_of
 
 REORDER_TOP = 6  # only the best few candidates are compared pairwise
 NAMED_SHARE = 0.5  # share of a variant's extra words the question must contain to name it
+VARIANT_GAP = 10.0  # points an unnamed variant is put behind the plain procedure
 CLOSE_SHARE = 0.65  # a plain procedure overtakes an unnamed variant only from this close
 _PREFIX = re.compile(r"^\s*thủ tục\s+", re.IGNORECASE)
 Raw = dict[str, tuple[float, float, float]]
@@ -60,6 +61,22 @@ class Variants:
                 close = raw[lower][0] >= CLOSE_SHARE * raw[upper][0]
                 if self._should_swap(upper, lower, asked, close):
                     raw[upper], raw[lower] = raw[lower], raw[upper]
+        self._behind_the_plain_one(raw, top, asked)
+
+    def _behind_the_plain_one(self, raw: Raw, top: list[str],
+                              asked: tuple[set[str], set[str]]) -> None:
+        """Variants the question does not name trail the plain procedure by VARIANT_GAP, so
+        it is answered (they are offered as "did you mean" below the answer)."""
+        best = max(top, key=lambda t: raw[t][0], default=None)
+        base = self.name_words(best) if best else None
+        if best is None or not base:
+            return
+        ceiling = raw[best][0] - VARIANT_GAP
+        for other in top:
+            words = self.name_words(other) if other != best else None
+            if words and base < words and not self._named(words - base, asked) \
+                    and raw[other][0] > ceiling:
+                raw[other] = (ceiling, *raw[other][1:])
 
     def _should_swap(self, upper: str, lower: str, asked: tuple[set[str], set[str]],
                      close: bool) -> bool:
