@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 BUTTON_KINDS = ("cf", "cm", "cp")  # facet, full list, open (from "did you mean")
 MAX_LABEL = 60  # a suggestion button shows the start of a long procedure name
+MAX_VARIANTS = 2
+VARIANT_MARK = "Có phải: "
 
 
 def _catalog(brain: Any) -> Any:
@@ -96,3 +98,15 @@ def with_code(reply: Reply, brain: Any, code: str | None) -> Reply:
     text = f"{head}\nMã thủ tục: {proc.code} ({proc.name})\n{rest}".rstrip()
     link = Link("Trang thủ tục trên Cổng Dịch vụ công quốc gia", proc.url)
     return Reply(text, reply.buttons, (*reply.links, link) if proc.url else reply.links)
+
+
+def with_variants(reply: Reply, kb: KnowledgeBase, brain: Any, variants: tuple[str, ...],
+                  facet: str | None) -> Reply:
+    """Variants of the answered procedure the question did not name, as "did you mean"
+    buttons placed first under the answer ("Có phải: đăng ký lại khai sinh?")."""
+    choices = [b for b in suggestions(kb, brain, list(variants[:MAX_VARIANTS]), facet).buttons
+               if b.payload != "none"]
+    if not choices:
+        return reply
+    marked = tuple(Button(f"{VARIANT_MARK}{b.label}", b.payload) for b in choices)
+    return Reply(reply.text, (*marked, *reply.buttons), reply.links)

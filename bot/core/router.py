@@ -254,14 +254,17 @@ class Router:
         if decision.outcome == "answer" and decision.topic not in self.kb.topics:
             catalog.answer(turn, self.brain, str(decision.topic), decision.facet)
             turn.score = decision.score
+            turn.replies[-1] = catalog.with_variants(turn.replies[-1], self.kb, self.brain,
+                                                     result.variants, decision.facet)
         elif decision.outcome == "answer" and decision.topic:
             if decision.facet is not None or not self._answer_branch(
                     turn, decision.topic, result.tokens, decision.score):
                 self._answer_topic(turn, decision.topic, decision.facet, outcome="answer",
                                    score=decision.score)
                 if result.best is not None and turn.replies:
-                    turn.replies[-1] = catalog.with_code(turn.replies[-1], self.brain,
-                                                         result.best.code)
+                    turn.replies[-1] = catalog.with_variants(
+                        catalog.with_code(turn.replies[-1], self.brain, result.best.code),
+                        self.kb, self.brain, result.variants, decision.facet)
         elif decision.outcome == "suggest":
             turn.outcome = "suggest"
             turn.topic = decision.suggestions[0]

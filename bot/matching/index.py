@@ -36,6 +36,7 @@ WEIGHTS = Weights()
 # becomes "did you mean", never a direct answer (curated topics stay as tuned).
 COVERAGE_FLOOR = 0.7
 NAME_DICE = 0.6  # word overlap of a procedure name with a question that asks for exactly it
+CODE_GAP = 5.0  # points by which another listed code must beat a topic's main one to be shown
 _RUN3 = re.compile(r"([a-z])\1{2,}")
 # Besides the stopwords (em, ạ, nhé, bạn, admin...), the words that only add politeness to a
 # greeting or a thank-you: "e cảm ơn", "cháu cảm ơn", "con chào".
@@ -260,11 +261,11 @@ class TopicIndex:
         """Fold covered procedures into their curated topic (which keeps the better score).
 
         Returns:
-            entry id → the procedure code behind it: a procedure's own code, or for a topic
-            the best-scoring procedure among its listed codes.
+            entry id → the procedure code behind it: a procedure's own code; for a topic its
+            main (first listed) code, unless another listed one clearly fits better.
         """
         codes: dict[str, str] = {}
-        best: dict[str, float] = {}
+        scores: dict[str, dict[str, float]] = {}
         for tid in [t for t in raw if code_of(t) is not None]:
             code = code_of(tid) or ""
             owner = self.covered.get(code)
@@ -272,10 +273,14 @@ class TopicIndex:
                 codes[tid] = code
                 continue
             score = raw.pop(tid)
-            if score[0] > best.get(owner, -1.0):
-                best[owner], codes[owner] = score[0], code
+            scores.setdefault(owner, {})[code] = score[0]
             if score[0] > raw.get(owner, (-1.0, 0.0, 0.0))[0]:
                 raw[owner] = score
+        for owner, by_code in scores.items():
+            main = self.entries[owner].codes[0]
+            best = max(by_code, key=lambda c: by_code[c])
+            clearly = by_code[best] > by_code.get(main, 0.0) + CODE_GAP
+            codes[owner] = best if clearly or main not in by_code else main
         return codes
 
 
