@@ -94,8 +94,7 @@ def with_code(reply: Reply, brain: Any, code: str | None) -> Reply:
     proc = procedure(brain, code)
     if proc is None:
         return reply
-    head, _, rest = reply.text.partition("\n")
-    text = f"{head}\nMã thủ tục: {proc.code} ({proc.name})\n{rest}".rstrip()
+    text = f"{reply.text}\nMã thủ tục: {proc.code} ({proc.name})"
     link = Link("Trang thủ tục trên Cổng Dịch vụ công quốc gia", proc.url)
     return Reply(text, reply.buttons, (*reply.links, link) if proc.url else reply.links)
 
@@ -103,10 +102,12 @@ def with_code(reply: Reply, brain: Any, code: str | None) -> Reply:
 def with_variants(reply: Reply, kb: KnowledgeBase, brain: Any, variants: tuple[str, ...],
                   facet: str | None) -> Reply:
     """Variants of the answered procedure the question did not name, as "did you mean"
-    buttons placed first under the answer ("Có phải: đăng ký lại khai sinh?")."""
+    buttons under the answer ("Có phải: Thủ tục đăng ký lại khai sinh")."""
     choices = [b for b in suggestions(kb, brain, list(variants[:MAX_VARIANTS]), facet).buttons
                if b.payload != "none"]
     if not choices:
         return reply
-    marked = tuple(Button(f"{VARIANT_MARK}{b.label}", b.payload) for b in choices)
-    return Reply(reply.text, (*marked, *reply.buttons), reply.links)
+    marked = [Button(f"{VARIANT_MARK}{b.label}", b.payload) for b in choices]
+    at = next((i for i, b in enumerate(reply.buttons) if b.payload.startswith("fb:")),
+              len(reply.buttons))  # after the facets, before the thumbs and the menu
+    return Reply(reply.text, (*reply.buttons[:at], *marked, *reply.buttons[at:]), reply.links)
