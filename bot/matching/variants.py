@@ -13,6 +13,7 @@ NAMED_SHARE = 0.5  # share of a variant's extra words the question must contain 
 VARIANT_GAP = 10.0  # points an unnamed variant is put behind the plain procedure
 CLOSE_SHARE = 0.65  # a plain procedure overtakes an unnamed variant only from this close
 _PREFIX = re.compile(r"^\s*thủ tục\s+", re.IGNORECASE)
+_PARENS = re.compile(r"\([^()]*\)")  # "(thực hiện tại cấp tỉnh)": the level, not a variant
 Raw = dict[str, tuple[float, float, float]]
 
 
@@ -45,9 +46,26 @@ class Variants:
             entry = self._entries.get(entry_id)
             if entry is None or not entry.texts:
                 return None
-            name = _PREFIX.sub("", entry.texts[0].text)
+            name = _PARENS.sub(" ", _PREFIX.sub("", entry.texts[0].text))
             self._cache[entry_id] = frozenset(self._words(name))
         return self._cache[entry_id]
+
+    def names(self, entry_id: str) -> list[frozenset[str]]:
+        """Every name an entry answers to: a procedure's own; a topic's listed procedures'."""
+        entry = self._entries.get(entry_id)
+        if code_of(entry_id) is not None or entry is None:
+            own = self.name_words(entry_id)
+            return [own] if own else []
+        found = (self.name_words(catalog_id(code)) for code in entry.codes)
+        return [words for words in found if words]
+
+    def _variant_extra(self, plain: str, variant: str) -> frozenset[str] | None:
+        """The fewest words `variant` adds to a name of `plain`; None if it is no variant.
+        Two curated topics are never variants of each other: their order stays as tuned."""
+        if code_of(plain) is None and code_of(variant) is None:
+            return None
+        extras = [v - p for p in self.names(plain) for v in self.names(variant) if p < v]
+        return min(extras, key=len) if extras else None
 
     def reorder(self, raw: Raw, tokens: Sequence[str], content: Sequence[str]) -> None:
         """Among the best candidates, put the variant the question names first, and the plain
@@ -68,25 +86,24 @@ class Variants:
         """Variants the question does not name trail the plain procedure by VARIANT_GAP, so
         it is answered (they are offered as "did you mean" below the answer)."""
         best = max(top, key=lambda t: raw[t][0], default=None)
-        base = self.name_words(best) if best else None
-        if best is None or not base:
+        if best is None:
             return
         ceiling = raw[best][0] - VARIANT_GAP
         for other in top:
-            words = self.name_words(other) if other != best else None
-            if words and base < words and not self._named(words - base, asked) \
-                    and raw[other][0] > ceiling:
+            extra = self._variant_extra(best, other) if other != best else None
+            if extra is not None and not self._named(extra, asked) and raw[other][0] > ceiling:
                 raw[other] = (ceiling, *raw[other][1:])
 
     def _should_swap(self, upper: str, lower: str, asked: tuple[set[str], set[str]],
                      close: bool) -> bool:
-        a, b = self.name_words(upper), self.name_words(lower)
-        if not close or not a or not b or a == b:
+        if not close:
             return False
-        if a < b:  # lower is a variant of upper: swap when the question names it
-            return self._named(b - a, asked)
-        if b < a:  # upper is a variant of lower: swap when the question does not name it
-            return not self._named(a - b, asked)
+        extra = self._variant_extra(upper, lower)
+        if extra is not None:  # lower is a variant of upper: swap when the question names it
+            return self._named(extra, asked)
+        extra = self._variant_extra(lower, upper)
+        if extra is not None:  # upper is a variant of lower: swap unless the question names it
+            return not self._named(extra, asked)
         return False
 
     def _named(self, extra: frozenset[str], asked: tuple[set[str], set[str]]) -> bool:
@@ -101,13 +118,7 @@ class Variants:
     def siblings(self, entry_id: str, candidates: Sequence[str]) -> tuple[str, ...]:
         """Candidates that are variants of the answered entry (or it of them): "did you
         mean" choices shown under the answer."""
-        base = self.name_words(entry_id)
-        if not base:
-            return ()
-        out = []
-        for other in candidates:
-            words = self.name_words(other) if other != entry_id else None
-            if words and words != base and (base < words or words < base):
-                out.append(other)
-        return tuple(out)
+        return tuple(other for other in candidates if other != entry_id and (
+            self._variant_extra(entry_id, other) is not None
+            or self._variant_extra(other, entry_id) is not None))
 
