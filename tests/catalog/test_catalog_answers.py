@@ -85,7 +85,18 @@ async def test_forged_or_stale_catalogue_buttons_get_the_menu(assistant, press, 
 
 
 async def test_did_you_mean_offers_catalogue_procedures(assistant, say, press, store) -> None:
-    reply = (await say(assistant, "cap the can cuoc"))[-1]
-    assert reply.buttons
-    chosen = (await press(assistant, "cp:2.000528:documents"))[-1]
-    assert "Mã thủ tục: 2.000528" in chosen.text and "Giấy tờ cần có:" in chosen.text
+    reply = (await say(assistant, "dang ky lai khai sinh"))[-1]
+    assert store.turns[-1].outcome == "suggest"
+    first = reply.buttons[0]
+    assert first.payload == "cp:1.004884" and first.label == "Thủ tục đăng ký lại khai sinh"
+    chosen = (await press(assistant, first.payload))[-1]
+    assert "Mã thủ tục: 1.004884" in chosen.text
+    assert store.turns[-1].topic == "tthc-1.004884"
+
+
+async def test_an_answer_offers_the_variants_it_did_not_name(assistant, say) -> None:
+    reply = (await say(assistant, "dang ky khai sinh"))[-1]
+    assert reply.text.startswith("📌 Đăng ký khai sinh")
+    assert "Mã thủ tục: 1.001193 (Thủ tục đăng ký khai sinh)" in reply.text
+    variants = [b for b in reply.buttons if b.label.startswith("Có phải: ")]
+    assert variants and all(b.payload.startswith("cp:") for b in variants)
