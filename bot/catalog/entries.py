@@ -12,6 +12,7 @@ NAME_WEIGHT = 2.0  # the procedure's name counts like a curated topic's title
 SHORT_WEIGHT = 1.0  # the name without its parenthesised qualifiers
 DETAIL_WEIGHT = 0.3  # field, documents and result: words that help, not names
 MAX_DOCUMENTS = 8  # a dossier of forty papers would drown the name
+MAX_DETAIL = 2000  # characters of each detail text: a runaway record stays a bounded cost
 _PARENS = re.compile(r"\([^()]*\)")
 
 
@@ -29,7 +30,7 @@ def procedure_entry(proc: Procedure) -> Entry:
         texts.append(Text(short, SHORT_WEIGHT, True))
     details = [proc.field, " ".join(d.name for d in proc.documents[:MAX_DOCUMENTS]),
                proc.result]
-    texts += [Text(d, DETAIL_WEIGHT, False) for d in details if d]
+    texts += [Text(d[:MAX_DETAIL], DETAIL_WEIGHT, False) for d in details if d]
     return Entry(catalog_id(proc.code), tuple(texts), (), (proc.code,))
 
 

@@ -128,10 +128,18 @@ def _found(tokens: Sequence[str], by_first: dict[str, list[tuple[tuple[str, ...]
     """(start, cue words, facet) of every cue occurrence, by position."""
     out = []
     n_tokens = len(tokens)
+    anywhere = by_first.get(WILDCARD, [])
     for i, token in enumerate(tokens):
-        for words, facet in (*by_first.get(token, ()), *by_first.get(WILDCARD, ())):
+        starting = by_first.get(token)
+        if starting is None and not anywhere:
+            continue
+        for words, facet in (*(starting or ()), *anywhere):
             n = len(words)
-            if i + n <= n_tokens and all(w in (WILDCARD, t)
-                                         for w, t in zip(words, tokens[i:i + n], strict=True)):
+            if i + n > n_tokens:
+                continue
+            if WILDCARD not in words:
+                if tuple(tokens[i:i + n]) == words:
+                    out.append((i, words, facet))
+            elif all(w in (WILDCARD, t) for w, t in zip(words, tokens[i:i + n], strict=True)):
                 out.append((i, words, facet))
     return out
