@@ -23,6 +23,10 @@ _FEE_START = re.compile(r"Miễn phí|Không có thông tin|\d[\d.,]*\s*" + _CUR
 _GROUPED = re.compile(r"[1-9]\d{0,2}(?:,\d{3})*|0")
 _PAREN_AMOUNT = re.compile(r"(?<![\d/])(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?:đồng|vnđ|vnd|đ\b)",
                            re.IGNORECASE)
+# An amount in a note: grouped digits ("8.000.000/lần") or a bare one with a price unit
+# ("15000000/lần Đồng"); dates (01/7/2025) and document numbers (25/2022/TT-BTC) are not.
+_PRICE_HINT = re.compile(r"(?<![\d/.,])\d{1,3}(?:[.,]\d{3})+(?![\d/])|\d{4,}\s*/\s*[a-zà-ỹ]+"
+                         r"(?:\s*(?:đồng|Đồng|VNĐ))?")
 _DAYS_PER_UNIT = {"ngày làm việc": 1.0, "ngày": 1.0, "giờ làm việc": 1 / 24, "giờ": 1 / 24,
                   "phút": 1 / 1440, "tuần": 7.0}
 
@@ -87,7 +91,7 @@ def _split_fee(rest: str) -> tuple[str, int | None, str]:
     if rest.startswith("Miễn phí"):
         detail, note = _parenthetical(rest[len("Miễn phí"):])
         # "Miễn phí" followed by a stated amount contradicts itself: keep the text only.
-        stated = [a for a in _amounts(detail) if a > 0]
+        stated = [a for a in _amounts(detail) if a > 0] or _PRICE_HINT.search(detail)
         return ("Miễn phí" + detail).strip(), (None if stated else 0), note
     match = _AMOUNT_FEE.match(rest)
     if match:

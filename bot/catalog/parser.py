@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -70,6 +71,8 @@ def check_record(record: object) -> dict[str, str]:
             value = ""
         if not isinstance(value, str):
             raise RecordError(f"{name}: expected text, got {_type_name(value)} {value!r:.40}")
+        # The portal mixes NFD ("lần" as a + combining marks) into NFC text: fold to NFC.
+        value = unicodedata.normalize("NFC", value)
         checked[name] = value.strip() if name != "raw_text" else value
     for name in REQUIRED:
         if not checked[name]:

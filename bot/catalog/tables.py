@@ -24,7 +24,8 @@ _BULLET = re.compile(r"^[\s\-+*•–]+")
 _LAW_NUMBER = re.compile(r"(\d+)/(?:(\d{4})/)?[A-ZĐ]+(?:-(?:TTg|[A-ZĐ]+))*(?:(?<=QH)\d{2})?")
 _VOWELS = "aeiouyàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 _SYLLABLE_START = re.compile(
-    rf"(?:Ngh|Ch|Gh|Gi|Kh|Ng|Nh|Ph|Qu|Th|Tr|[BCDĐGHKLMNPQRSTVX])[{_VOWELS}]")
+    rf"(?:Ngh|Ch|Gh|Gi|Kh|Ng|Nh|Ph|Qu|Th|Tr|[BCDĐGHKLMNPQRSTVX])[{_VOWELS}]+", re.IGNORECASE)
+_ASCII_CAPS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ")
 _PAGE_LABEL = "Cơ quan thực hiện"
 _GLUE = re.compile(r"[a-zà-ỹ.;)][A-ZĐÀ-Ỹ](?=[a-zà-ỹ])")
 _STEP = re.compile(r"(?=Bước\s*\d+\s*[:.\-)])", re.IGNORECASE)
@@ -114,7 +115,8 @@ def parse_legal_basis(text: str) -> tuple[LegalBasis, ...]:
         if i + 1 < len(spans) and spans[i + 1][0] == end:
             continue  # "...bởi Nghị định số 232/2025/NĐ-CP" + the row's own number
         after = body[end:end + 1]
-        if after and after in " ,;:)(-–":
+        if after and (after in " ,;:)(–" or body[end:end + 2] == "-" + body[end + 1:end + 2]
+                      and body[end + 1:end + 2] not in (" ", "")):
             continue  # a number quoted inside a title ("Nghị định số 92/2018/NĐ-CP ngày...")
         title, number = _split_cell(body[start:begin], number)
         items.append(LegalBasis(title=title, number=number))
@@ -126,14 +128,21 @@ def parse_legal_basis(text: str) -> tuple[LegalBasis, ...]:
 
 
 def _law_numbers(body: str) -> list[tuple[int, int]]:
-    """(start, end) of each document number; a capital that begins the next title's word
-    ('TT-BCALuật') is given back to it, one that cannot begin a word ('TT-NHNNsố') is kept."""
+    """(start, end) of each document number, giving back to the next title the letters that
+    begin its first word: 'TT-BCALuật', 'NĐ-CPTHÔNG TƯ'; 'TT-NHNNsố' keeps its last N."""
     spans = []
     for match in _LAW_NUMBER.finditer(body):
         end = match.end()
-        if end < len(body) and body[end].islower() and body[end - 1].isupper() \
-                and _SYLLABLE_START.match(body, end - 1) and body[end - 2].isalpha():
-            end -= 1
+        nxt = body[end:end + 1]
+        after = body[end + 1:end + 2]
+        if nxt.isalpha() and (nxt.islower() or nxt not in _ASCII_CAPS and not after.islower()):
+            for back in (3, 2, 1):
+                tail = body[end - back:end]
+                head = _SYLLABLE_START.match(tail + body[end:end + 3])
+                if tail.isalpha() and body[end - back - 1].isalpha() and head \
+                        and head.end() > back:
+                    end -= back
+                    break
         spans.append((match.start(), end))
     return spans
 
@@ -148,7 +157,7 @@ def _split_cell(title: str, number: str) -> tuple[str, str]:
                           title[glue[-1].start() + 1:]):
         cut = glue[-1].start() + 1  # "...Chính phủNghị định số" + "92/2018/NĐ-CP"
         title, number = title[:cut], title[cut:] + number
-    return title.strip(), number.strip()
+    return _BULLET.sub("", title).strip(), number.strip()
 
 
 def parse_steps(text: str) -> tuple[str, ...]:
