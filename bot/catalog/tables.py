@@ -115,8 +115,8 @@ def parse_legal_basis(text: str) -> tuple[LegalBasis, ...]:
         if i + 1 < len(spans) and spans[i + 1][0] == end:
             continue  # "...bởi Nghị định số 232/2025/NĐ-CP" + the row's own number
         after = body[end:end + 1]
-        if after and (after in " ,;:)(–" or body[end:end + 2] == "-" + body[end + 1:end + 2]
-                      and body[end + 1:end + 2] not in (" ", "")):
+        if after and (after in " ,;:)(–" or (body[end:end + 2] == "-" + body[end + 1:end + 2]
+                      and body[end + 1:end + 2] not in (" ", ""))):
             continue  # a number quoted inside a title ("Nghị định số 92/2018/NĐ-CP ngày...")
         title, number = _split_cell(body[start:begin], number)
         items.append(LegalBasis(title=title, number=number))
@@ -135,7 +135,7 @@ def _law_numbers(body: str) -> list[tuple[int, int]]:
         end = match.end()
         nxt = body[end:end + 1]
         after = body[end + 1:end + 2]
-        if nxt.isalpha() and (nxt.islower() or nxt not in _ASCII_CAPS and not after.islower()):
+        if nxt.isalpha() and (nxt.islower() or (nxt not in _ASCII_CAPS and not after.islower())):
             for back in (3, 2, 1):
                 tail = body[end - back:end]
                 head = _SYLLABLE_START.match(tail + body[end:end + 3])
