@@ -130,7 +130,8 @@ def describe(proc: Procedure) -> list[str]:
         form = f" (form: {doc.form})" if doc.form else ""
         lines.append(f"  - {group}{doc.name[:160]}{form} · {doc.copies or '-'}")
     lines.append(f"steps ({len(proc.steps)}):")
-    lines += [f"  {i}. {step[:200]}" for i, step in enumerate(proc.steps, start=1)]
+    lines += [f"  {i}. {' '.join(step.split())[:200]}"
+              for i, step in enumerate(proc.steps, start=1)]
     lines.append(f"conditions: {proc.conditions[:300] or '-'}")
     lines.append(f"result: {proc.result or '-'}")
     lines.append("legal basis:")

@@ -56,7 +56,11 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
-def check_record(record: object) -> dict[str, str]:
+class Checked(dict[str, str]):
+    """A record that passed `check_record` (parse_record does not check it again)."""
+
+
+def check_record(record: object) -> Checked:
     """Validate a raw record; return its known fields as stripped text.
 
     Raises:
@@ -64,7 +68,7 @@ def check_record(record: object) -> dict[str, str]:
     """
     if not isinstance(record, Mapping):
         raise RecordError(f"expected an object with the portal's fields, got {_type_name(record)}")
-    checked: dict[str, str] = {}
+    checked = Checked()
     for name in TEXT_FIELDS:
         value = record.get(name)
         if value is None:
@@ -106,7 +110,7 @@ def parse_record(record: Mapping[str, Any]) -> Procedure:
     Raises:
         RecordError: the record fails `check_record`.
     """
-    rec = check_record(record)
+    rec = record if isinstance(record, Checked) else check_record(record)
     channels = parse_channels(rec["cach_thuc_thuc_hien"])
     documents = parse_documents(rec["thanh_phan_ho_so"])
     steps = parse_steps(rec["trinh_tu_thuc_hien"])
