@@ -31,11 +31,13 @@ _DAYS_PER_UNIT = {"ngày làm việc": 1.0, "ngày": 1.0, "giờ làm việc": 1
                   "phút": 1 / 1440, "tuần": 7.0}
 
 
-def parse_channels(text: str) -> tuple[ChannelTerms, ...]:
+def parse_channels(text: str, context: str = "") -> tuple[ChannelTerms, ...]:
     """Split the table into one ChannelTerms per row (a channel may appear more than once).
 
     Args:
         text: the record's `cach_thuc_thuc_hien`.
+        context: more of the record's text (its steps): a time written without unit ('5')
+            takes the unit this text gives the same number ('05 ngày làm việc'), if any.
 
     Returns:
         The rows in the record's order; empty when no row is recognisable.
@@ -48,11 +50,11 @@ def parse_channels(text: str) -> tuple[ChannelTerms, ...]:
     for i, match in enumerate(starts):
         end = starts[i + 1].start() if i + 1 < len(starts) else len(body)
         key = CHANNEL_KEYS[match.group(1).lower()]
-        rows.append(_parse_row(key, body[match.end():end]))
+        rows.append(_parse_row(key, body[match.end():end], context))
     return tuple(rows)
 
 
-def _parse_row(channel: str, cells: str) -> ChannelTerms:
+def _parse_row(channel: str, cells: str, context: str = "") -> ChannelTerms:
     """One row without its channel name: time, fee, description glued together."""
     glued = _AMOUNT_FEE.match(cells)
     if glued and cells[:1].isdigit():
@@ -62,7 +64,7 @@ def _parse_row(channel: str, cells: str) -> ChannelTerms:
         time_text, value, unit, rest = _split_time(cells)
         fee_text, fee_vnd, note = _split_fee(rest)
     if value is not None and not unit:
-        unit = _unit_from_note(time_text, note)
+        unit = _unit_from_note(time_text, note) or _unit_from_note(time_text, context)
     days = value * _DAYS_PER_UNIT[unit] if value is not None and unit in _DAYS_PER_UNIT \
         else None
     return ChannelTerms(channel=channel, time_text=time_text, time_days=days, time_unit=unit,
@@ -74,8 +76,10 @@ def _split_time(cells: str) -> tuple[str, float | None, str, str]:
     """(time text, number, unit, rest) from the start of a row."""
     match = _TIME.match(cells)
     if match:
-        value = float(match.group(1).replace(",", "."))
+        value: float | None = float(match.group(1).replace(",", "."))
         unit = _UNITS[match.group(2).lower()] if match.group(2) else ""
+        if value == 0 and not unit:
+            value = None  # "0" with no unit is an unset cell, not "the same day"
         return match.group(0).strip(), value, unit, cells[match.end():]
     fee = _FEE_START.search(cells)
     if fee is None:
@@ -166,6 +170,7 @@ def _split_glued(cells: str, glued: re.Match[str]
 def _unit_from_note(time_text: str, note: str) -> str:
     """A bare '5' takes its unit from the description when it says '5 ngày làm việc'."""
     number = re.escape(time_text)
-    found = re.search(rf"(?<!\d){number}\s*(?:\([^)]*\)\s*)?(ngày làm việc|ngày|giờ|tháng)",
+    found = re.search(rf"(?<![\d.,/])0*{number}\s*(?:\([^)]*\)\s*)?"
+                      r"(ngày làm việc|ngày|giờ|tháng)",
                       note, re.IGNORECASE)
     return _UNITS[found.group(1).lower()] if found else ""

@@ -111,7 +111,7 @@ def parse_record(record: Mapping[str, Any]) -> Procedure:
         RecordError: the record fails `check_record`.
     """
     rec = record if isinstance(record, Checked) else check_record(record)
-    channels = parse_channels(rec["cach_thuc_thuc_hien"])
+    channels = parse_channels(rec["cach_thuc_thuc_hien"], rec["trinh_tu_thuc_hien"])
     documents = parse_documents(rec["thanh_phan_ho_so"])
     steps = parse_steps(rec["trinh_tu_thuc_hien"])
     result = "; ".join(parse_result(rec["ket_qua_xu_ly"]))

@@ -65,6 +65,12 @@ def test_a_time_without_unit_keeps_its_number_and_no_days() -> None:
                                                              "truc_tiep")}
 
 
+def test_a_time_without_unit_takes_the_unit_its_own_steps_give_the_same_number() -> None:
+    # "Trực tiếp1Miễn phí"; the steps say "Trong thời hạn 01 (một) ngày làm việc".
+    (row,) = proc("1.000025").channels
+    assert (row.time_text, row.time_unit, row.time_days) == ("1", "ngày làm việc", 1.0)
+
+
 def test_hours_are_hours() -> None:
     p = proc("1.010047")
     assert p.channels[0].time_text == "1 Giờ" and p.channels[0].time_unit == "giờ"
