@@ -14,7 +14,7 @@ LAW_HEADER = "Tên văn bản pháp lýMã văn bản"
 _COPIES = re.compile(r"(?:0\d|\d)\s*bản chính(?:\s*,\s*(?:0\d|\d)\s*bản sao)?"
                      r"|(?:0\d|\d)\s*bản sao")
 _FORM_FILE = re.compile(r"\.(?:docx?|pdf|xlsx?|rar|zip|odt|rtf)$", re.IGNORECASE)
-_MAX_FORM_WORDS = 16
+_MAX_FORM_WORDS = 24
 # Where a name cell ends and the form cell begins: punctuation glued to the next word
 # ("Bộ Công an.NA5.doc", "...BCA)TK de nghi.doc"), else a lower/upper case seam ("vốnMẫu").
 _CELL_STOP = re.compile(r"[;:](?=\S)|(?<=[^\W\d_])\.(?=[^\s.])|(?<=\))[.;:]?(?=[^\s.,;)])")
@@ -94,9 +94,17 @@ def _form_start(text: str) -> int | None:
     stops = [m.end() for m in _CELL_STOP.finditer(text, 0, stem_end) if usable(m.end())]
     if stops:
         return stops[-1]
-    seams = [i for i in range(1, stem_end)
-             if text[i - 1].islower() and text[i].isupper() and usable(i)]
+    seams = [i for i in range(1, stem_end) if _is_seam(text, i) and usable(i)]
     return seams[0] if seams else None
+
+
+def _is_seam(text: str, i: int) -> bool:
+    """A cell boundary without punctuation: 'vốnMẫu', 'TT-BNNMTMẫu số 07.docx'."""
+    if not text[i].isupper():
+        return False
+    if text[i - 1].islower():
+        return True
+    return text[i - 1].isupper() and text[i + 1:i + 2].islower() and text[i - 2:i - 1].isupper()
 
 
 def parse_legal_basis(text: str) -> tuple[LegalBasis, ...]:

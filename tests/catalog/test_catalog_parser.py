@@ -130,6 +130,12 @@ def test_form_file_names_are_split_from_document_names() -> None:
     assert docs[2].form == "" and docs[2].copies == "1 bản chính"
 
 
+def test_a_form_file_glued_to_a_law_number_in_capitals() -> None:
+    first = proc("1.011470").documents[0]  # "...26/2025/TT-BNNMTMẫu số 07.docx1 bản chính"
+    assert first.name.endswith("Thông tư số 26/2025/TT-BNNMT")
+    assert (first.form, first.copies) == ("Mẫu số 07.docx", "1 bản chính")
+
+
 def test_empty_legal_basis_and_a_photo_count_that_is_not_copies() -> None:
     p = proc("2.000769")
     assert p.legal_basis == ()  # "Không có thông tin"
