@@ -129,6 +129,20 @@ def test_json_array_and_csv_errors_name_their_line(tmp_path: Path) -> None:
     assert len(report.added) == 2
 
 
+def test_a_semicolon_csv_and_a_csv_without_the_code_column(tmp_path: Path) -> None:
+    table = tmp_path / "excel.csv"
+    with open(table, "w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(TEXT_FIELDS), delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows()[:2])
+    report = import_files([table], tmp_path / "a.gz")
+    assert report.problems == [] and len(report.added) == 2
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("code,name\n1.001193,Đăng ký khai sinh\n", encoding="utf-8")
+    report = import_files([wrong], tmp_path / "b.gz")
+    assert report.problems == [f"{wrong}:1: no ma_thu_tuc column in the header line"]
+
+
 def test_replace_removes_what_the_new_files_no_longer_hold(tmp_path: Path) -> None:
     store = tmp_path / "store.json.gz"
     import_files([REAL], store)
