@@ -81,6 +81,8 @@ def _split_time(cells: str) -> tuple[str, float | None, str, str]:
         if value == 0 and not unit:
             value = None  # "0" with no unit is an unset cell, not "the same day"
         return match.group(0).strip(), value, unit, cells[match.end():]
+    if cells.startswith(NO_INFO):  # the time cell says "no information"
+        return "", None, "", cells[len(NO_INFO):]
     fee = _FEE_START.search(cells)
     if fee is None:
         return "", None, "", cells

@@ -71,6 +71,14 @@ def test_a_time_without_unit_takes_the_unit_its_own_steps_give_the_same_number()
     assert (row.time_text, row.time_unit, row.time_days) == ("1", "ngày làm việc", 1.0)
 
 
+def test_no_time_information_then_free() -> None:
+    p = proc("1.003519")  # "Dịch vụ bưu chínhKhông có thông tinMiễn phítrước ngày 30/11..."
+    assert [(c.channel, c.time_text, c.time_value, c.fee_text, c.fee_vnd, c.note)
+            for c in p.channels] == [
+        ("buu_chinh", "", None, "Miễn phí", 0, "trước ngày 30/11"),
+        ("truc_tiep", "", None, "Miễn phí", 0, "trước ngày 30/11")]
+
+
 def test_hours_are_hours() -> None:
     p = proc("1.010047")
     assert p.channels[0].time_text == "1 Giờ" and p.channels[0].time_unit == "giờ"
