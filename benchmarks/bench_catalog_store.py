@@ -7,6 +7,7 @@ import json
 import statistics
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 from bot.catalog.importer import import_files
@@ -44,6 +45,11 @@ def main() -> None:
         count = len(reports[0].catalog or ())
         size = store.stat().st_size
         load = _timed(lambda: load_catalog(store))
+        tracemalloc.start()
+        held = load_catalog(store)
+        memory = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        del held
     reparse = _timed(_reparse, runs=3)
     print(f"import of {count} procedures into an empty store: {first[0]:.2f} s "
           f"(CPU {first[1]:.2f} s); again, all unchanged: {second[0]:.2f} s "
@@ -53,6 +59,7 @@ def main() -> None:
     print(f"load the store: {load[0] * 1000:.0f} ms (CPU {load[1] * 1000:.0f} ms, median of "
           f"{RUNS})   vs re-parsing the raw export at each start: {reparse[0] * 1000:.0f} ms "
           f"(CPU {reparse[1] * 1000:.0f} ms, median of 3)")
+    print(f"memory held by the loaded catalogue: {memory / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":
