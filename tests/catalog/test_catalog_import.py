@@ -199,6 +199,17 @@ def test_a_damaged_store_is_reported_not_overwritten(tmp_path: Path) -> None:
         load_catalog(store)
 
 
+def test_a_truncated_gzip_keeps_its_complete_rows(tmp_path: Path) -> None:
+    whole = gzip.compress(REAL.read_bytes())
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(whole[: len(whole) * 2 // 3])
+    report = import_files([cut], tmp_path / "s.gz")
+    assert len(report.problems) == 1
+    assert report.problems[0].startswith(f"{cut}:")
+    assert "unreadable JSON" in report.problems[0]
+    assert 0 < len(report.added) < len(rows())
+
+
 def test_a_missing_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     report = import_files([tmp_path / "nope.jsonl", REAL], tmp_path / "s.gz")
     assert report.problems[0].startswith(f"{tmp_path / 'nope.jsonl'}: cannot read:")
