@@ -91,7 +91,8 @@ def previous_catalog(store: Path) -> Catalog | None:
 
 
 def import_files(files: Iterable[str | Path], store: Path, *, replace: bool = False,
-                 today: dt.date | None = None, note: str | None = None) -> ImportReport:
+                 today: dt.date | None = None, note: str | None = None,
+                 dry_run: bool = False) -> ImportReport:
     """Import `files` into the store at `store`, written aside and swapped in at the end.
 
     Args:
@@ -100,6 +101,7 @@ def import_files(files: Iterable[str | Path], store: Path, *, replace: bool = Fa
         replace: drop procedures absent from `files` (not those whose row was bad).
         today: the import date recorded in the store (default: today).
         note: what the data is (kept from the previous import when None).
+        dry_run: report what would change, write nothing.
 
     Returns:
         The report; the store is unchanged when no row was good.
@@ -130,7 +132,7 @@ def import_files(files: Iterable[str | Path], store: Path, *, replace: bool = Fa
                 procedures[code], hashes[code] = old_procs[code], old_hashes[code]
             else:
                 report.removed.append(code)
-    if not incoming.procedures and not report.removed:
+    if dry_run or (not incoming.procedures and not report.removed):
         report.catalog = before
         return report
     kept_note = note if note is not None else (before.note if before else "")

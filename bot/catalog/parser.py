@@ -53,7 +53,7 @@ def _type_name(value: object) -> str:
         return "a list"
     if isinstance(value, dict):
         return "an object"
-    return type(value).__name__
+    return "null" if value is None else type(value).__name__
 
 
 class Checked(dict[str, str]):

@@ -46,3 +46,11 @@ def test_show_prints_the_parsed_procedure(tmp_path: Path, capsys) -> None:
     assert "truc_tuyen: time 1 [?]; fee 200 VNĐ(200.000 vnđ" in out and "[200,000 đ]" in out
     assert main(["--config", path, "catalog", "show", "9.999999"]) == 1
     assert "unknown procedure code '9.999999'" in capsys.readouterr().err
+
+
+def test_import_dry_run_reports_and_writes_nothing(tmp_path: Path, capsys) -> None:
+    path = config(tmp_path)
+    assert main(["--config", path, "catalog", "import", "--dry-run", str(REAL)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("added ") and "dry run: nothing written" in out
+    assert not (tmp_path / "bot.catalog.json.gz").exists()
