@@ -138,7 +138,7 @@ def import_files(files: Iterable[str | Path], store: Path, *, replace: bool = Fa
     kept_note = note if note is not None else (before.note if before else "")
     report.catalog = save_catalog(store, procedures, hashes, today or dt.date.today(),
                                   kept_note, tuple(Path(f).name for f in files))
-    log.info("catalogue import: %s", report.summary(replace))
+    log.debug("catalogue import: %s", report.summary(replace))
     return report
 
 
