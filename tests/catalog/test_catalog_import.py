@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.catalog import store as store_module
-from bot.catalog.importer import import_files
+from bot.catalog.importer import _import_lock, import_files
 from bot.catalog.parser import TEXT_FIELDS
 from bot.catalog.store import CatalogError, load_catalog
 
@@ -184,8 +184,17 @@ def test_an_interrupted_import_leaves_the_previous_catalogue(tmp_path: Path,
     with pytest.raises(KeyboardInterrupt):
         import_files([changed], store, replace=True)
     assert store.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["changed.jsonl", "store.json.gz"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["changed.jsonl", "store.json.gz",
+                                                          "store.json.gz.lock"]
     assert load_catalog(store).imported_at == dt.date(2026, 7, 1)
+
+
+def test_a_second_import_while_one_runs_is_refused(tmp_path: Path) -> None:
+    store = tmp_path / "store.json.gz"
+    with _import_lock(store), pytest.raises(CatalogError, match="another import into this"):
+        import_files([REAL], store)
+    assert not store.exists()
+    assert len(import_files([REAL], store).added) == len(rows())  # the lock was released
 
 
 def test_a_damaged_store_is_reported_not_overwritten(tmp_path: Path) -> None:
