@@ -23,15 +23,21 @@ _FEE_START = re.compile(r"Miễn phí|Không có thông tin|\d[\d.,]*\s*" + _CUR
 _GROUPED = re.compile(r"[1-9]\d{0,2}(?:,\d{3})*|0")
 _PAREN_AMOUNT = re.compile(r"(?<![\d/])(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?:đồng|vnđ|vnd|đ\b)",
                            re.IGNORECASE)
+# An amount in a note: grouped digits ("8.000.000/lần") or a bare one with a price unit
+# ("15000000/lần Đồng"); dates (01/7/2025) and document numbers (25/2022/TT-BTC) are not.
+_PRICE_HINT = re.compile(r"(?<![\d/.,])\d{1,3}(?:[.,]\d{3})+(?![\d/])|\d{4,}\s*/\s*[a-zà-ỹ]+"
+                         r"(?:\s*(?:đồng|Đồng|VNĐ))?")
 _DAYS_PER_UNIT = {"ngày làm việc": 1.0, "ngày": 1.0, "giờ làm việc": 1 / 24, "giờ": 1 / 24,
                   "phút": 1 / 1440, "tuần": 7.0}
 
 
-def parse_channels(text: str) -> tuple[ChannelTerms, ...]:
+def parse_channels(text: str, context: str = "") -> tuple[ChannelTerms, ...]:
     """Split the table into one ChannelTerms per row (a channel may appear more than once).
 
     Args:
         text: the record's `cach_thuc_thuc_hien`.
+        context: more of the record's text (its steps): a time written without unit ('5')
+            takes the unit this text gives the same number ('05 ngày làm việc'), if any.
 
     Returns:
         The rows in the record's order; empty when no row is recognisable.
@@ -44,11 +50,11 @@ def parse_channels(text: str) -> tuple[ChannelTerms, ...]:
     for i, match in enumerate(starts):
         end = starts[i + 1].start() if i + 1 < len(starts) else len(body)
         key = CHANNEL_KEYS[match.group(1).lower()]
-        rows.append(_parse_row(key, body[match.end():end]))
+        rows.append(_parse_row(key, body[match.end():end], context))
     return tuple(rows)
 
 
-def _parse_row(channel: str, cells: str) -> ChannelTerms:
+def _parse_row(channel: str, cells: str, context: str = "") -> ChannelTerms:
     """One row without its channel name: time, fee, description glued together."""
     glued = _AMOUNT_FEE.match(cells)
     if glued and cells[:1].isdigit():
@@ -58,7 +64,7 @@ def _parse_row(channel: str, cells: str) -> ChannelTerms:
         time_text, value, unit, rest = _split_time(cells)
         fee_text, fee_vnd, note = _split_fee(rest)
     if value is not None and not unit:
-        unit = _unit_from_note(time_text, note)
+        unit = _unit_from_note(time_text, note) or _unit_from_note(time_text, context)
     days = value * _DAYS_PER_UNIT[unit] if value is not None and unit in _DAYS_PER_UNIT \
         else None
     return ChannelTerms(channel=channel, time_text=time_text, time_days=days, time_unit=unit,
@@ -70,9 +76,13 @@ def _split_time(cells: str) -> tuple[str, float | None, str, str]:
     """(time text, number, unit, rest) from the start of a row."""
     match = _TIME.match(cells)
     if match:
-        value = float(match.group(1).replace(",", "."))
+        value: float | None = float(match.group(1).replace(",", "."))
         unit = _UNITS[match.group(2).lower()] if match.group(2) else ""
+        if value == 0 and not unit:
+            value = None  # "0" with no unit is an unset cell, not "the same day"
         return match.group(0).strip(), value, unit, cells[match.end():]
+    if cells.startswith(NO_INFO):  # the time cell says "no information"
+        return "", None, "", cells[len(NO_INFO):]
     fee = _FEE_START.search(cells)
     if fee is None:
         return "", None, "", cells
@@ -87,7 +97,7 @@ def _split_fee(rest: str) -> tuple[str, int | None, str]:
     if rest.startswith("Miễn phí"):
         detail, note = _parenthetical(rest[len("Miễn phí"):])
         # "Miễn phí" followed by a stated amount contradicts itself: keep the text only.
-        stated = [a for a in _amounts(detail) if a > 0]
+        stated = [a for a in _amounts(detail) if a > 0] or _PRICE_HINT.search(detail)
         return ("Miễn phí" + detail).strip(), (None if stated else 0), note
     match = _AMOUNT_FEE.match(rest)
     if match:
@@ -162,6 +172,7 @@ def _split_glued(cells: str, glued: re.Match[str]
 def _unit_from_note(time_text: str, note: str) -> str:
     """A bare '5' takes its unit from the description when it says '5 ngày làm việc'."""
     number = re.escape(time_text)
-    found = re.search(rf"(?<!\d){number}\s*(?:\([^)]*\)\s*)?(ngày làm việc|ngày|giờ|tháng)",
+    found = re.search(rf"(?<![\d.,/])0*{number}\s*(?:\([^)]*\)\s*)?"
+                      r"(ngày làm việc|ngày|giờ|tháng)",
                       note, re.IGNORECASE)
     return _UNITS[found.group(1).lower()] if found else ""

@@ -26,6 +26,8 @@ def register(sub: Any) -> None:
     imp.add_argument("files", nargs="+", metavar="FILE")
     imp.add_argument("--replace", action="store_true",
                      help="remove procedures that are not in these files")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="print what would change and the bad rows; write nothing")
     imp.add_argument("--date", help="import date cited in answers, YYYY-MM-DD (default today)")
     imp.add_argument("--note", help="what the data is, e.g. 'Cổng DVC quốc gia, tháng 6/2026'")
     lst = actions.add_parser("list", help="one line per procedure")
@@ -58,12 +60,16 @@ def _import(args: argparse.Namespace, config: Config) -> int:
         print(f"--date: expected YYYY-MM-DD, got {args.date!r}", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    report = import_files(args.files, store, replace=args.replace, today=day, note=args.note)
+    report = import_files(args.files, store, replace=args.replace, today=day, note=args.note,
+                          dry_run=args.dry_run)
     for problem in report.problems:
         print(problem, file=sys.stderr)
     print(report.summary(args.replace))
     total = len(report.catalog) if report.catalog else 0
-    print(f"{total} procedures in {store} ({time.perf_counter() - started:.1f} s)")
+    if args.dry_run:
+        print(f"dry run: nothing written; {store} holds {total} procedures")
+    else:
+        print(f"{total} procedures in {store} ({time.perf_counter() - started:.1f} s)")
     if report.problems:
         print(f"{len(report.problems)} bad row(s) skipped", file=sys.stderr)
         return 1
@@ -130,7 +136,8 @@ def describe(proc: Procedure) -> list[str]:
         form = f" (form: {doc.form})" if doc.form else ""
         lines.append(f"  - {group}{doc.name[:160]}{form} · {doc.copies or '-'}")
     lines.append(f"steps ({len(proc.steps)}):")
-    lines += [f"  {i}. {step[:200]}" for i, step in enumerate(proc.steps, start=1)]
+    lines += [f"  {i}. {' '.join(step.split())[:200]}"
+              for i, step in enumerate(proc.steps, start=1)]
     lines.append(f"conditions: {proc.conditions[:300] or '-'}")
     lines.append(f"result: {proc.result or '-'}")
     lines.append("legal basis:")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,27 +92,24 @@ def previous_catalog(store: Path) -> Catalog | None:
     return load_catalog(store)
 
 
-def import_files(files: Iterable[str | Path], store: Path, *, replace: bool = False,
-                 today: dt.date | None = None, note: str | None = None) -> ImportReport:
-    """Import `files` into the store at `store`, written aside and swapped in at the end.
+@contextlib.contextmanager
+def _import_lock(store: Path) -> Iterator[None]:
+    """One import at a time per store: a second one would silently undo the first."""
+    store.parent.mkdir(parents=True, exist_ok=True)
+    with open(store.with_name(store.name + ".lock"), "a+b") as lock:
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise CatalogError(store, "another import into this catalogue is running") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
-    Args:
-        files: JSON Lines, JSON array or CSV files (optionally gzipped).
-        store: the catalogue store file.
-        replace: drop procedures absent from `files` (not those whose row was bad).
-        today: the import date recorded in the store (default: today).
-        note: what the data is (kept from the previous import when None).
 
-    Returns:
-        The report; the store is unchanged when no row was good.
-
-    Raises:
-        CatalogError: the existing store cannot be read.
-    """
-    report = ImportReport()
-    files = list(files)
-    before = previous_catalog(store)
-    incoming = _read_all(files, report)
+def _merge(before: Catalog | None, incoming: _Incoming, replace: bool,
+           report: ImportReport) -> tuple[dict[str, Procedure], dict[str, str]]:
+    """The new content of the store; fills added/changed/unchanged/removed in `report`."""
     old_procs = before.procedures if before else {}
     old_hashes = before.hashes if before else {}
     procedures = {} if replace else dict(old_procs)
@@ -130,13 +129,41 @@ def import_files(files: Iterable[str | Path], store: Path, *, replace: bool = Fa
                 procedures[code], hashes[code] = old_procs[code], old_hashes[code]
             else:
                 report.removed.append(code)
-    if not incoming.procedures and not report.removed:
-        report.catalog = before
-        return report
-    kept_note = note if note is not None else (before.note if before else "")
-    report.catalog = save_catalog(store, procedures, hashes, today or dt.date.today(),
-                                  kept_note, tuple(Path(f).name for f in files))
-    log.info("catalogue import: %s", report.summary(replace))
+    return procedures, hashes
+
+
+def import_files(files: Iterable[str | Path], store: Path, *, replace: bool = False,
+                 today: dt.date | None = None, note: str | None = None,
+                 dry_run: bool = False) -> ImportReport:
+    """Import `files` into the store at `store`, written aside and swapped in at the end.
+
+    Args:
+        files: JSON Lines, JSON array or CSV files (optionally gzipped).
+        store: the catalogue store file.
+        replace: drop procedures absent from `files` (not those whose row was bad).
+        today: the import date recorded in the store (default: today).
+        note: what the data is (kept from the previous import when None).
+        dry_run: report what would change, write nothing.
+
+    Returns:
+        The report; the store is unchanged when no row was good.
+
+    Raises:
+        CatalogError: the existing store cannot be read, or another import is running.
+    """
+    report = ImportReport()
+    files = list(files)
+    with _import_lock(store):
+        before = previous_catalog(store)
+        incoming = _read_all(files, report)
+        procedures, hashes = _merge(before, incoming, replace, report)
+        if dry_run or (not incoming.procedures and not report.removed):
+            report.catalog = before
+            return report
+        kept_note = note if note is not None else (before.note if before else "")
+        report.catalog = save_catalog(store, procedures, hashes, today or dt.date.today(),
+                                      kept_note, tuple(Path(f).name for f in files))
+    log.debug("catalogue import: %s", report.summary(replace))
     return report
 
 

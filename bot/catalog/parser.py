@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -52,10 +53,14 @@ def _type_name(value: object) -> str:
         return "a list"
     if isinstance(value, dict):
         return "an object"
-    return type(value).__name__
+    return "null" if value is None else type(value).__name__
 
 
-def check_record(record: object) -> dict[str, str]:
+class Checked(dict[str, str]):
+    """A record that passed `check_record` (parse_record does not check it again)."""
+
+
+def check_record(record: object) -> Checked:
     """Validate a raw record; return its known fields as stripped text.
 
     Raises:
@@ -63,13 +68,15 @@ def check_record(record: object) -> dict[str, str]:
     """
     if not isinstance(record, Mapping):
         raise RecordError(f"expected an object with the portal's fields, got {_type_name(record)}")
-    checked: dict[str, str] = {}
+    checked = Checked()
     for name in TEXT_FIELDS:
         value = record.get(name)
         if value is None:
             value = ""
         if not isinstance(value, str):
             raise RecordError(f"{name}: expected text, got {_type_name(value)} {value!r:.40}")
+        # The portal mixes NFD ("lần" as a + combining marks) into NFC text: fold to NFC.
+        value = unicodedata.normalize("NFC", value)
         checked[name] = value.strip() if name != "raw_text" else value
     for name in REQUIRED:
         if not checked[name]:
@@ -103,8 +110,8 @@ def parse_record(record: Mapping[str, Any]) -> Procedure:
     Raises:
         RecordError: the record fails `check_record`.
     """
-    rec = check_record(record)
-    channels = parse_channels(rec["cach_thuc_thuc_hien"])
+    rec = record if isinstance(record, Checked) else check_record(record)
+    channels = parse_channels(rec["cach_thuc_thuc_hien"], rec["trinh_tu_thuc_hien"])
     documents = parse_documents(rec["thanh_phan_ho_so"])
     steps = parse_steps(rec["trinh_tu_thuc_hien"])
     result = "; ".join(parse_result(rec["ket_qua_xu_ly"]))

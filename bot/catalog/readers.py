@@ -110,8 +110,13 @@ def _array_rows(name: str, text: str) -> Iterator[Row]:
 
 
 def _csv_rows(name: str, text: str) -> Iterator[Row]:
-    """CSV rows with the portal's column names in the header line."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    """CSV rows with the portal's column names in the header line (',' or ';' separated)."""
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    if "ma_thu_tuc" not in (reader.fieldnames or ()):
+        yield Row(name, 1, problem="no ma_thu_tuc column in the header line")
+        return
     start = 2
     try:
         for record in reader:

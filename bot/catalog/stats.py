@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.catalog.model import CHANNELS, Procedure
+from bot.catalog.model import CHANNELS, ChannelTerms, Procedure
 
 CHANNEL_NAMES = {"truc_tuyen": "online (trực tuyến)", "buu_chinh": "by post (bưu chính)",
                  "truc_tiep": "in person (trực tiếp)"}
@@ -18,7 +18,8 @@ class Coverage:
 
     total: int = 0
     with_channels: int = 0
-    with_time: int = 0
+    with_time: int = 0            # a number with its unit
+    with_bare_time: int = 0       # only a number without unit ("Trực tuyến5Miễn phí")
     with_fee: int = 0
     with_documents: int = 0
     with_steps: int = 0
@@ -38,7 +39,9 @@ def coverage(procedures: Iterable[Procedure]) -> Coverage:
     for proc in procedures:
         cov.total += 1
         cov.with_channels += bool(proc.channels)
-        cov.with_time += any(c.time_value is not None for c in proc.channels)
+        timed = any(_has_time(c) for c in proc.channels)
+        cov.with_time += timed
+        cov.with_bare_time += not timed and any(c.time_value is not None for c in proc.channels)
         cov.with_fee += any(c.fee_vnd is not None for c in proc.channels)
         cov.with_documents += bool(proc.documents)
         cov.with_steps += bool(proc.steps)
@@ -53,9 +56,13 @@ def coverage(procedures: Iterable[Procedure]) -> Coverage:
             if not rows:
                 continue
             cov.channel_rows[key] += 1
-            cov.channel_time[key] += any(c.time_value is not None for c in rows)
+            cov.channel_time[key] += any(_has_time(c) for c in rows)
             cov.channel_fee[key] += any(c.fee_vnd is not None for c in rows)
     return cov
+
+
+def _has_time(terms: ChannelTerms) -> bool:
+    return terms.time_value is not None and bool(terms.time_unit)
 
 
 def _share(part: int, whole: int) -> str:
@@ -68,7 +75,8 @@ def format_coverage(cov: Coverage, max_legacy: int = 20) -> str:
              "levels: " + ", ".join(f"{k} {v}" for k, v in sorted(cov.levels.items())),
              f"fields: {len(cov.fields)}", "", "parse coverage (records with a parsed value):"]
     for label, count in (("submission channels", cov.with_channels),
-                         ("time limit (number)", cov.with_time),
+                         ("time limit (+ unit)", cov.with_time),
+                         ("time, number only", cov.with_bare_time),
                          ("fee (amount or free)", cov.with_fee),
                          ("documents list", cov.with_documents),
                          ("steps", cov.with_steps),

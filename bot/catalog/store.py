@@ -59,24 +59,47 @@ def empty_catalog(source: str = "") -> Catalog:
     return Catalog({}, dt.date.today(), source, catalog_version({}))
 
 
+def _plain(item: Any) -> dict[str, Any]:
+    """A flat dataclass as a dict (dataclasses.asdict deep-copies: 5x slower here)."""
+    return {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
+
+
 def procedure_to_dict(proc: Procedure) -> dict[str, Any]:
     """Plain JSON-ready data for one procedure."""
-    return dataclasses.asdict(proc)
+    data = _plain(proc)
+    data["channels"] = [_plain(c) for c in proc.channels]
+    data["documents"] = [_plain(d) for d in proc.documents]
+    data["legal_basis"] = [_plain(b) for b in proc.legal_basis]
+    data["extra"] = dict(proc.extra)
+    return data
 
 
-def procedure_from_dict(data: Mapping[str, Any]) -> Procedure:
+def _shared(item: Mapping[str, Any], pool: dict[str, str]) -> dict[str, Any]:
+    """Equal texts share one string: a note repeated for three channels, a law cited by
+    hundreds of procedures (a third less memory for the sample)."""
+    return {k: pool.setdefault(v, v) if isinstance(v, str) else v for k, v in item.items()}
+
+
+def procedure_from_dict(data: Mapping[str, Any], pool: dict[str, str] | None = None
+                        ) -> Procedure:
     """Rebuild a Procedure from `procedure_to_dict` output.
+
+    Args:
+        data: one procedure's dict.
+        pool: texts already seen in this load, shared instead of duplicated.
 
     Raises:
         KeyError, TypeError: the data does not describe a procedure.
     """
-    values = dict(data)
-    values["levels"] = tuple(values["levels"])
+    pool = {} if pool is None else pool
+    values = _shared(data, pool)
+    values["levels"] = tuple(pool.setdefault(x, x) for x in values["levels"])
     values["steps"] = tuple(values["steps"])
     values["legacy"] = tuple(values.get("legacy", ()))
-    values["channels"] = tuple(ChannelTerms(**c) for c in values["channels"])
-    values["documents"] = tuple(Document(**d) for d in values["documents"])
-    values["legal_basis"] = tuple(LegalBasis(**b) for b in values["legal_basis"])
+    values["channels"] = tuple(ChannelTerms(**_shared(c, pool)) for c in values["channels"])
+    values["documents"] = tuple(Document(**_shared(d, pool)) for d in values["documents"])
+    values["legal_basis"] = tuple(LegalBasis(**_shared(b, pool))
+                                  for b in values["legal_basis"])
     return Procedure(**values)
 
 
@@ -97,7 +120,8 @@ def load_catalog(path: str | Path) -> Catalog:
         raise CatalogError(path, f"catalogue schema {data.get('schema')!r}, expected "
                            f"{SCHEMA}: import the source files again")
     try:
-        procedures = {p["code"]: procedure_from_dict(p) for p in data["procedures"]}
+        pool: dict[str, str] = {}
+        procedures = {p["code"]: procedure_from_dict(p, pool) for p in data["procedures"]}
         hashes = dict(data["hashes"])
         imported = dt.date.fromisoformat(data["imported_at"])
     except (KeyError, TypeError, ValueError) as exc:
@@ -124,7 +148,8 @@ def save_catalog(path: str | Path, procedures: Mapping[str, Procedure],
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as raw, \
-                gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as stream:
+                gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
+                              compresslevel=6) as stream:
             stream.write(json.dumps(data, ensure_ascii=False, separators=(",", ":"))
                          .encode("utf-8"))
         with open(tmp, "rb") as done:

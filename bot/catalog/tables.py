@@ -14,10 +14,19 @@ LAW_HEADER = "Tên văn bản pháp lýMã văn bản"
 _COPIES = re.compile(r"(?:0\d|\d)\s*bản chính(?:\s*,\s*(?:0\d|\d)\s*bản sao)?"
                      r"|(?:0\d|\d)\s*bản sao")
 _FORM_FILE = re.compile(r"\.(?:docx?|pdf|xlsx?|rar|zip|odt|rtf)$", re.IGNORECASE)
-_MAX_FORM_WORDS = 10
+_MAX_FORM_WORDS = 24
+# Where a name cell ends and the form cell begins: punctuation glued to the next word
+# ("Bộ Công an.NA5.doc", "...BCA)TK de nghi.doc"), else a lower/upper case seam ("vốnMẫu").
+_CELL_STOP = re.compile(r"[;:](?=\S)|(?<=[^\W\d_])\.(?=[^\s.])|(?<=\))[.;:]?(?=[^\s.,;)])")
+_ANY_FORM_FILE = re.compile(r"\.(?:docx?|pdf|xlsx?|rar|zip|odt|rtf|DOCX?|PDF)(?![a-z])")
+_BULLET = re.compile(r"^[\s\-+*•–]+")
 # A legal document number: 68/2013/TT-BCA, 02/2011/QH13, 05/2012/NĐ-CP, 1068/QĐ-TTg.
-_LAW_NUMBER = re.compile(r"(\d+)/(?:(\d{4})/)?([A-ZĐ]*QH\d{2}|[A-ZĐ]+(?:-(?:TTg|[A-ZĐ]+))*)"
-                         r"(?![a-zà-ỹ])")
+_LAW_NUMBER = re.compile(r"(\d+)/(?:(\d{4})/)?[A-ZĐ]+(?:-(?:TTg|[A-ZĐ]+))*(?:(?<=QH)\d{2})?")
+_VOWELS = "aeiouyàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+_SYLLABLE_START = re.compile(
+    rf"(?:Ngh|Ch|Gh|Gi|Kh|Ng|Nh|Ph|Qu|Th|Tr|[BCDĐGHKLMNPQRSTVX])[{_VOWELS}]+", re.IGNORECASE)
+_ASCII_CAPS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ")
+_PAGE_LABEL = "Cơ quan thực hiện"
 _GLUE = re.compile(r"[a-zà-ỹ.;)][A-ZĐÀ-Ỹ](?=[a-zà-ỹ])")
 _STEP = re.compile(r"(?=Bước\s*\d+\s*[:.\-)])", re.IGNORECASE)
 _RESULT_CODE = re.compile(r"Mã:\s*[A-Z0-9][A-Z0-9.\-]*\d(?!\d)")
@@ -63,29 +72,39 @@ def _group_label(text: str) -> str:
 
 
 def _document(cell: str, copies: str, group: str) -> Document:
-    """Split a name cell glued to its form file name ('Tờ khai...Mus08.docx')."""
+    """Split a name cell glued to its form file name ('...Bộ Công an.NA5 (1).doc')."""
     name, form = cell.strip(), ""
     if _FORM_FILE.search(name):
-        cut = max(name.rfind(c) for c in ";:)")
-        dot = _sentence_end(name)
-        cut = max(cut, dot)
-        candidate = name[cut + 1:].strip()
-        if candidate and len(candidate.split()) <= _MAX_FORM_WORDS:
-            name, form = name[:cut + 1].strip(), candidate
-    return Document(name=name.strip(" ;"), form=form, copies=copies.replace(" ,", ","),
-                    group=group)
+        cut = _form_start(name)
+        if cut is not None:
+            name, form = name[:cut], name[cut:].strip()
+    name = _BULLET.sub("", name).strip(" ;")
+    return Document(name=name, form=form, copies=copies.replace(" ,", ","), group=group)
 
 
-def _sentence_end(text: str) -> int:
-    """Index of the last '.' that ends a sentence (followed by a non-space), not the file's."""
-    ext = _FORM_FILE.search(text)
-    limit = ext.start() if ext else len(text)
-    best = -1
-    for match in re.finditer(r"\.(?=\S)", text[:limit]):
-        before = text[match.start() - 1] if match.start() else ""
-        if before.isalpha() or before == ")":
-            best = match.start()
-    return best
+def _form_start(text: str) -> int | None:
+    """Where the glued form file name begins, or None when it cannot be told."""
+    ext = _ANY_FORM_FILE.search(text)
+    stem_end = ext.start() if ext else len(text)
+
+    def usable(start: int) -> bool:
+        rest = text[start:stem_end]
+        return any(c.isalpha() for c in rest) and len(rest.split()) <= _MAX_FORM_WORDS
+
+    stops = [m.end() for m in _CELL_STOP.finditer(text, 0, stem_end) if usable(m.end())]
+    if stops:
+        return stops[-1]
+    seams = [i for i in range(1, stem_end) if _is_seam(text, i) and usable(i)]
+    return seams[0] if seams else None
+
+
+def _is_seam(text: str, i: int) -> bool:
+    """A cell boundary without punctuation: 'vốnMẫu', 'TT-BNNMTMẫu số 07.docx'."""
+    if not text[i].isupper():
+        return False
+    if text[i - 1].islower():
+        return True
+    return text[i - 1].isupper() and text[i + 1:i + 2].islower() and text[i - 2:i - 1].isupper()
 
 
 def parse_legal_basis(text: str) -> tuple[LegalBasis, ...]:
@@ -93,29 +112,52 @@ def parse_legal_basis(text: str) -> tuple[LegalBasis, ...]:
     body = clean(text)
     if body.startswith(LAW_HEADER):
         body = body[len(LAW_HEADER):]
+    body = body.split(_PAGE_LABEL)[0].strip()  # the page's next section, glued on
     if not body:
         return ()
     items: list[LegalBasis] = []
     start = 0
-    for match in _LAW_NUMBER.finditer(body):
-        after = body[match.end():match.end() + 1]
-        if after and after in " ,;:)(-–" and match.end() < len(body):
+    spans = _law_numbers(body)
+    for i, (begin, end) in enumerate(spans):
+        number = body[begin:end]
+        if i + 1 < len(spans) and spans[i + 1][0] == end:
+            continue  # "...bởi Nghị định số 232/2025/NĐ-CP" + the row's own number
+        after = body[end:end + 1]
+        if after and (after in " ,;:)(–" or (body[end:end + 2] == "-" + body[end + 1:end + 2]
+                      and body[end + 1:end + 2] not in (" ", ""))):
             continue  # a number quoted inside a title ("Nghị định số 92/2018/NĐ-CP ngày...")
-        if body.startswith(match.group(0), match.end()):
-            continue  # the title quotes the number the next cell gives
-        title, number = _split_cell(body[start:match.start()], match, body)
+        title, number = _split_cell(body[start:begin], number)
         items.append(LegalBasis(title=title, number=number))
-        start = match.end()
+        start = end
     rest = body[start:].strip()
     if rest:
         items.append(LegalBasis(title=rest))
     return tuple(i for i in items if i.title or i.number)
 
 
-def _split_cell(title: str, match: re.Match[str], body: str) -> tuple[str, str]:
+def _law_numbers(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each document number, giving back to the next title the letters that
+    begin its first word: 'TT-BCALuật', 'NĐ-CPTHÔNG TƯ'; 'TT-NHNNsố' keeps its last N."""
+    spans = []
+    for match in _LAW_NUMBER.finditer(body):
+        end = match.end()
+        nxt = body[end:end + 1]
+        after = body[end + 1:end + 2]
+        if nxt.isalpha() and (nxt.islower() or (nxt not in _ASCII_CAPS and not after.islower())):
+            for back in (3, 2, 1):
+                tail = body[end - back:end]
+                head = _SYLLABLE_START.match(tail + body[end:end + 3])
+                if tail.isalpha() and body[end - back - 1].isalpha() and head \
+                        and head.end() > back:
+                    end -= back
+                    break
+        spans.append((match.start(), end))
+    return spans
+
+
+def _split_cell(title: str, number: str) -> tuple[str, str]:
     """The row's title and its number; a year glued to the number ('năm 201102/2011')."""
-    number = match.group(0)
-    digits = match.group(1)
+    digits = number.split("/")[0]
     if len(digits) > 4 and digits[:2] in ("19", "20"):
         title, number = title + digits[:4], number[4:]
     glue = list(_GLUE.finditer(title))
@@ -123,7 +165,7 @@ def _split_cell(title: str, match: re.Match[str], body: str) -> tuple[str, str]:
                           title[glue[-1].start() + 1:]):
         cut = glue[-1].start() + 1  # "...Chính phủNghị định số" + "92/2018/NĐ-CP"
         title, number = title[:cut], title[cut:] + number
-    return title.strip(), number.strip()
+    return _BULLET.sub("", title).strip(), number.strip()
 
 
 def parse_steps(text: str) -> tuple[str, ...]:
