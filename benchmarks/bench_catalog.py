@@ -114,13 +114,9 @@ def _compare(title: str, kb: KnowledgeBase, procs: list[Procedure],
 
 
 def _bundled(config: Config) -> list[Procedure]:
-    try:
-        from bot.core.brain import build_brain
+    from bot.catalog.effective import effective_catalog
 
-        catalog = getattr(build_brain(config), "catalog", None)
-    except Exception:  # noqa: BLE001 - a bench reports, it does not fail
-        return []
-    return list(catalog.procedures.values()) if catalog is not None else []
+    return list(effective_catalog(config).procedures.values())
 
 
 def main() -> None:

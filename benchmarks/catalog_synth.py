@@ -18,17 +18,22 @@ OBJECTS = ["giấy phép khai thác thủy sản", "giấy chứng nhận quyề
            "giấy phép hoạt động ngân hàng", "giấy phép khai thác khoáng sản",
            "chứng chỉ kiểm toán viên", "giấy phép bay", "giấy chứng nhận đăng kiểm phương tiện",
            "giấy phép sử dụng vật liệu nổ công nghiệp", "giấy phép trồng rừng",
-           "hộ chiếu thuyền viên", "giấy phép hành nghề công chứng", "giấy phép nuôi trồng thủy sản",
+           "hộ chiếu thuyền viên", "giấy phép hành nghề công chứng",
+           "giấy phép nuôi trồng thủy sản",
            "giấy phép xây dựng công trình", "giấy chứng nhận xuất xứ hàng hóa",
            "giấy phép kinh doanh dịch vụ bảo vệ", "giấy phép hoạt động giám định",
            "thẻ thẩm định viên về giá", "giấy phép vận chuyển hàng nguy hiểm",
-           "giấy chứng nhận cơ sở đủ điều kiện chăn nuôi", "giấy phép hoạt động đo đạc bản đồ",
-           "giấy phép thăm dò nước dưới đất", "chứng chỉ hành nghề dược", "giấy phép tổ chức sự kiện"]
+           "giấy chứng nhận cơ sở đủ điều kiện chăn nuôi",
+           "giấy phép hoạt động đo đạc bản đồ",
+           "giấy phép thăm dò nước dưới đất", "chứng chỉ hành nghề dược",
+           "giấy phép tổ chức sự kiện"]
 QUALIFIERS = ["", "cho tổ chức", "cho cá nhân", "cho doanh nghiệp nước ngoài", "(cấp tỉnh)",
               "(cấp xã)", "(cấp trung ương)", "có yếu tố nước ngoài", "tại khu vực biên giới",
-              "do bị mất", "do hết hạn", "trực tuyến toàn trình", "theo yêu cầu của nước nhập khẩu",
+              "do bị mất", "do hết hạn", "trực tuyến toàn trình",
+              "theo yêu cầu của nước nhập khẩu",
               "đối với tàu biển", "đối với hợp tác xã", "lần đầu", "khi thay đổi nội dung"]
-TAILS = ["", " can giay to gi", " mat bao lau", " le phi bao nhieu", " nop o dau", " thu tuc the nao"]
+TAILS = ["", " can giay to gi", " mat bao lau", " le phi bao nhieu", " nop o dau",
+         " thu tuc the nao"]
 
 
 def synth_catalog(n: int, seed: int = 7) -> list[Procedure]:
