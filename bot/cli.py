@@ -44,6 +44,10 @@ def cmd_kb_check(args: argparse.Namespace, config: Config) -> int:
             print(error, file=sys.stderr)
         print(f"{len(strict)} problem(s) found", file=sys.stderr)
         return 1
+    from bot.catalog.entries import unknown_codes
+
+    for warning in unknown_codes(kb.topics.values(), brain.catalog.procedures):
+        print(f"warning: {warning}", file=sys.stderr)  # the topic still answers its questions
     questions = sum(len(t.questions) for t in kb.topics.values())
     print(f"ok: {len(kb.topics)} topics ({len(kb.required_ids)} required by the catalogue, "
           f"all present), {questions} sample questions, {len(kb.abbreviations)} abbreviations, "

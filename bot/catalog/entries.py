@@ -6,6 +6,7 @@ import re
 from collections.abc import Collection, Iterable
 
 from bot.catalog.model import Procedure
+from bot.knowledge.schema import Topic
 from bot.matching.entries import Entry, Text, catalog_id
 
 NAME_WEIGHT = 2.0  # the procedure's name counts like a curated topic's title
@@ -46,3 +47,15 @@ def procedure_entries(procedures: Iterable[Procedure], covered: Collection[str] 
         The entries, in catalogue order.
     """
     return [procedure_entry(p) for p in procedures if p.code not in covered]
+
+
+def procedure_titles(procedures: Iterable[Procedure]) -> dict[str, str]:
+    """Entry id → "code · name": how reports name the catalogue procedures people asked about."""
+    return {catalog_id(p.code): f"{p.code} · {p.name}" for p in procedures}
+
+
+def unknown_codes(topics: Iterable[Topic], known: Collection[str]) -> list[str]:
+    """`file:line: topic X: codes: C is not in the catalogue` for every listed code the
+    catalogue does not hold (a typo, or a procedure the province filtered out)."""
+    return [f"{t.file}:{t.line_of('codes')}: topic {t.id}: codes: {code} is not in the catalogue"
+            for t in topics for code in t.codes if code not in known]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from bot.catalog import routing as catalog
+from bot.catalog.entries import procedure_titles
 from bot.config import Config
 from bot.core import answers, texts
 from bot.core.brain import Brain
@@ -66,6 +67,7 @@ class Router:
         turn.outcome = "staff"
         turn.redacted = turn.normalized = f"/{command}"
         titles = {tid: topic.title for tid, topic in self.kb.topics.items()}
+        titles.update(procedure_titles(self.brain.catalog.procedures.values()))
         text = await staff_reply(self.store, command, arg, turn.now, self.brain.flows, titles)
         turn.replies = [Reply(text, (Button(texts.MENU_BUTTON, "menu"),))]
 

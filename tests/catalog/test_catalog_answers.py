@@ -100,3 +100,20 @@ async def test_an_answer_offers_the_variants_it_did_not_name(assistant, say) -> 
     assert "Mã thủ tục: 1.001193 (Thủ tục đăng ký khai sinh)" in reply.text
     variants = [b for b in reply.buttons if b.label.startswith("Có phải: ")]
     assert variants and all(b.payload.startswith("cp:") for b in variants)
+
+
+async def test_the_report_counts_catalogue_procedures_by_code(assistant, say, press, store,
+                                                              brain, clock) -> None:
+    from bot.catalog.entries import procedure_titles
+    from bot.reports.model import build_report
+    from bot.storage.base import ReportQuery
+
+    for _ in range(2):
+        await say(assistant, "xin giay phep khai thac thuy san")
+    await press(assistant, "fb:c:1.004359:down")
+    titles = procedure_titles(brain.catalog.procedures.values())
+    report = build_report(await store.log_stats(ReportQuery()), ReportQuery(), {}, titles,
+                          now=clock.now)
+    row = next(r for r in report.topics if r.topic == "tthc-1.004359")
+    assert row.title == "1.004359 · Cấp, cấp lại Giấy phép khai thác thủy sản"
+    assert row.answers == 2 and row.thumbs_down == 1

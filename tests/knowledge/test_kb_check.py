@@ -193,3 +193,14 @@ def test_codes_written_as_yaml_numbers_keep_their_zeros(kb_copy) -> None:
     config = load_config(str(kb_copy.config_path))
     kb = load_knowledge(config.knowledge_dir, config.links.allow)
     assert kb.topics["khai-sinh"].codes == ("1.000110", "2.000200", "1.001193")
+
+
+def test_a_code_the_catalogue_does_not_hold_is_named(kb_copy, capsys) -> None:
+    path = kb_copy.topic_file(TOPICS)
+    start = line_of(path, r"^  - id: khai-sinh$")
+    codes = line_of(path, r"^    codes:", after=start)
+    edit_line(path, codes, "    codes: [1.001193, 9.999999]")
+    assert main(["--config", str(kb_copy.config_path), "kb", "check"]) == 0
+    err = capsys.readouterr().err
+    assert (f"warning: {path}:{codes}: topic khai-sinh: codes: 9.999999 is not in the "
+            "catalogue") in err
