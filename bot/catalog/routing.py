@@ -50,6 +50,7 @@ def answer(turn: Turn, brain: Any, entry_id: str, facet: str | None, *, full: bo
     if proc is None:
         return False
     turn.topic, turn.facet, turn.outcome = entry_id, facet, outcome
+    turn.session["last_topic"] = {"id": entry_id, "at": turn.now}  # "bao lâu?" follows up
     turn.replies = [procedure_answer(proc, facet, _imported(brain), full=full)]
     return True
 

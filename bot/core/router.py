@@ -16,6 +16,7 @@ from bot.flows.engine import NAV_WORDS, FlowTurn
 from bot.language.facets import FACETS
 from bot.language.normalize import MAX_INPUT_CHARS, nfc, tokenize
 from bot.matching.decide import Decision, decide
+from bot.matching.entries import code_of
 from bot.matching.index import MatchResult
 from bot.privacy.redact import redact, without_placeholders
 from bot.storage.base import FeedbackRecord, ReferralRecord, Store
@@ -249,7 +250,8 @@ class Router:
         recent = self._recent_topic(turn)
         if recent and self._is_follow_up(result, decision, recent):
             # "phí bao nhiêu?" right after an answer asks about that same topic.
-            self._answer_topic(turn, recent, result.facet, outcome="answer")
+            if not catalog.answer(turn, self.brain, recent, result.facet):
+                self._answer_topic(turn, recent, result.facet, outcome="answer")
             turn.replies = [*prefix, *turn.replies]
             return
         turn.score, turn.facet = decision.score, decision.facet
@@ -367,7 +369,8 @@ class Router:
         """The topic answered in this conversation within FOLLOW_UP_SECONDS, if any."""
         last = turn.session.get("last_topic") or {}
         tid = last.get("id")
-        if tid in self.kb.topics and turn.now - float(last.get("at", 0)) <= FOLLOW_UP_SECONDS:
+        known = tid in self.kb.topics or catalog.procedure(self.brain, code_of(str(tid)))
+        if known and turn.now - float(last.get("at", 0)) <= FOLLOW_UP_SECONDS:
             return str(tid)
         return None
 

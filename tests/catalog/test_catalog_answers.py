@@ -117,3 +117,10 @@ async def test_the_report_counts_catalogue_procedures_by_code(assistant, say, pr
     row = next(r for r in report.topics if r.topic == "tthc-1.004359")
     assert row.title == "1.004359 · Cấp, cấp lại Giấy phép khai thác thủy sản"
     assert row.answers == 2 and row.thumbs_down == 1
+
+
+async def test_a_bare_facet_question_follows_up_on_the_procedure(assistant, say, store) -> None:
+    await say(assistant, "xin giay phep khai thac thuy san")
+    reply = (await say(assistant, "mất bao lâu?"))[-1]
+    assert "Mã thủ tục: 1.004359" in reply.text and "Thời hạn:" in reply.text
+    assert store.turns[-1].topic == "tthc-1.004359" and store.turns[-1].facet == "time"
