@@ -36,6 +36,7 @@ WEIGHTS = Weights()
 # becomes "did you mean", never a direct answer (curated topics stay as tuned).
 COVERAGE_FLOOR = 0.7
 NAME_DICE = 0.6  # word overlap of a procedure name with a question that asks for exactly it
+SHOWN = 12  # candidates kept for the answer, the suggestions and the variants offered
 CODE_GAP = 5.0  # points by which another listed code must beat a topic's main one to be shown
 _RUN3 = re.compile(r"([a-z])\1{2,}")
 # Besides the stopwords (em, ạ, nhé, bạn, admin...), the words that only add politeness to a
@@ -233,14 +234,15 @@ class TopicIndex:
             raw.update(scored)
         codes = self._fold_covered(raw)
         self.variants.reorder(raw, tokens, content)
-        w = self.weights
+        # Calibration keeps the order, so only the best few become Candidates.
+        shown = dict(sorted(raw.items(), key=lambda kv: (-kv[1][0], kv[0]))[:max(limit, SHOWN)])
         candidates = [Candidate(tid, round(min(max(s * _doubt(tid, cov), 0.0), 100.0), 1),
                                 round(cov, 3), fz, s, codes.get(tid))
-                      for tid, (s, cov, fz) in _calibrate(raw, w.lead).items()]
+                      for tid, (s, cov, fz) in _calibrate(shown, self.weights.lead).items()]
         candidates.sort(key=lambda c: (-c.key, c.topic_id))
         kept = tuple(c for c in candidates[:limit] if c.score > 0)
         variants = self.variants.siblings(kept[0].topic_id,
-                                          [c.topic_id for c in candidates[1:12]]) if kept else ()
+                                          [c.topic_id for c in candidates[1:]]) if kept else ()
         return MatchResult(" ".join(tokens), tuple(tokens), tuple(content), facet, kept,
                            outside, variants)
 

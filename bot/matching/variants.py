@@ -32,6 +32,7 @@ class Variants:
         self._words = words
         self._stop = frozenset(stopwords)
         self._cache: dict[str, frozenset[str]] = {}
+        self._names: dict[str, list[frozenset[str]]] = {}
 
     def name_words(self, entry_id: str) -> frozenset[str] | None:
         """A procedure's name words; for a curated topic, those of its main (first listed)
@@ -52,6 +53,12 @@ class Variants:
 
     def names(self, entry_id: str) -> list[frozenset[str]]:
         """Every name an entry answers to: a procedure's own; a topic's listed procedures'."""
+        cached = self._names.get(entry_id)
+        if cached is None:
+            cached = self._names[entry_id] = self._names_uncached(entry_id)
+        return cached
+
+    def _names_uncached(self, entry_id: str) -> list[frozenset[str]]:
         entry = self._entries.get(entry_id)
         if code_of(entry_id) is not None or entry is None:
             own = self.name_words(entry_id)
