@@ -107,8 +107,13 @@ class FacetDetector:
             The tokens outside any cue phrase of two words or more ("o dau" goes, "online"
             and "ho so" stay).
         """
+        return self.without_spans(tokens, self.spans(tokens))
+
+    def without_spans(self, tokens: Sequence[str], spans: list[tuple[int, int, str]]
+                      ) -> list[str]:
+        """`without_cues` for spans already found by `spans(tokens)`."""
         drop: set[int] = set()
-        for start, end, _ in self.spans(tokens):
+        for start, end, _ in spans:
             if end - start >= 2 and tuple(tokens[start:end]) not in self._kept:
                 drop.update(range(start, end))
         return [t for i, t in enumerate(tokens) if i not in drop]

@@ -219,11 +219,13 @@ class TopicIndex:
             The ranked candidates (best first) with the normalised text and facet.
         """
         tokens = self.normalizer.tokens(text)
-        content = self.content(tokens)
-        facet = self.facets.detect(tokens)
+        spans = self.facets.spans(tokens)  # once: facet, content and terms all read them
+        facet = spans[0][2] if spans else None
+        uncued = self.facets.without_spans(tokens, spans)
+        content = [t for t in uncued if t not in self._stop]
         phrases = self.outside_phrases(text)
         outside = bool(phrases)
-        query = self._terms(tokens)
+        query = terms(uncued, self._stop)
         raw: dict[str, tuple[float, float, float]] = {}
         for i, group in enumerate(self.groups):
             other = self.groups[0] if i else None  # curated words stand in for the catalogue
