@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 # Levels as the portal names them, folded to three short keys (plus "khac" for "Cơ quan khác").
 LEVELS = ("bo", "tinh", "xa", "khac")
@@ -59,4 +60,4 @@ class Procedure:
     url: str                     # detail_url
     address: str = ""            # dia_chi_tiep_nhan
     legacy: tuple[str, ...] = ()  # pre-reform phrases found ("cấp huyện", "thị trấn", ...)
-    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    extra: dict[str, str] = dataclasses.field(default_factory=dict, compare=False, hash=False)
