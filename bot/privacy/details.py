@@ -37,6 +37,7 @@ def find_addresses(text: str) -> list[tuple[int, int]]:
         Non-overlapping (start, end) spans of the values (the unit words stay).
     """
     spans: list[tuple[int, int]] = []
+    shouted = text.isupper()  # "GỬI QUA ĐƯỜNG BƯU ĐIỆN": only numbers count then
     for unit in _UNIT_RE.finditer(text):
         if spans and unit.start() < spans[-1][1]:
             continue
@@ -44,17 +45,19 @@ def find_addresses(text: str) -> list[tuple[int, int]]:
                 text[max(0, unit.start() - 6):unit.start()]).strip().endswith(
                 tuple(_NOT_AFTER_STREET)):
             continue
-        span = _value(text, unit.end())
+        span = _value(text, unit.end(), names=not shouted)
         if span is not None:
             spans.append(span)
     return spans
 
 
-def _value(text: str, pos: int) -> tuple[int, int] | None:
+def _value(text: str, pos: int, names: bool) -> tuple[int, int] | None:
     """A number, or capitalised words (a street or hamlet name), at `pos`."""
     number = _VALUE_NUMBER.match(text, pos)
     if number is not None:
         return number.span()
+    if not names:
+        return None
     start = end = None
     for _ in range(MAX_NAME_WORDS):
         word = _VALUE_WORD.match(text, end if end is not None else pos)

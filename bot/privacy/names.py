@@ -41,6 +41,8 @@ _SURNAMES = _wordset("""
 nguyen tran le pham hoang huynh phan vu dang bui ngo duong dinh doan truong trinh luong
 kieu quach tang luu vuong phung
 """)
+# Capitalised words after "tôi là" that are no name.
+_NOT_NAMES = _wordset("la viet kieu dang cong bo nguoi chu giam doc truong")
 MAX_WORDS = 5
 
 
@@ -54,11 +56,15 @@ def find_names(text: str) -> list[tuple[int, int]]:
         (start, end) spans of the names, in order, not overlapping.
     """
     spans: list[tuple[int, int]] = []
+    shouted = text.isupper()  # "SỬA HỌ TÊN TRONG GIẤY KHAI SINH": capitals tell nothing
     for cue in _CUES.finditer(text):
         if spans and cue.start() < spans[-1][1]:
             continue
         words = _words(text, cue.end())
-        capitals = _leading(words, lambda w: w[0].isupper() and fold(w) != "la")
+        capitals = 0 if shouted else _leading(
+            words, lambda w: w[0].isupper() and fold(w) not in _NOT_NAMES)
+        if cue.group("weak") and words and fold(words[0][2]) in _NOT_NAMES:
+            capitals = 0  # "em là Việt kiều", "tôi là Đảng viên"
         if cue.group("weak"):
             count = capitals  # "con tôi là con nuôi": only capitals make a name here
         elif capitals:

@@ -40,6 +40,7 @@ PERSONAL = [
     ("hồ sơ của tôi là AB1234 chưa có kết quả", ["AB1234"], "code"),
     ("mã số thuế của tôi là 8012345678", ["8012345678"], "bank"),  # any 10 digits
     ("ma bhxh 7912345678 tra cuu o dau", ["7912345678"], "bank"),
+    ("TÔI TÊN LÀ NGUYỄN VĂN AN", ["NGUYỄN VĂN AN"], "name"),
     ("👎 thiếu chỗ ghi, tôi tên Lê Thị Hồng ở thôn Bắc Sơn", ["Lê Thị Hồng", "Bắc Sơn"],
      "name"),
 ]
@@ -86,6 +87,10 @@ KEPT = [
     "ngày 15-03-2024 nộp hồ sơ",
     "phí 20k một lần",
     "giấy phép lái xe hạng B2 đổi ở đâu",
+    # Typed in capitals: capitals say nothing about names then.
+    "SỬA HỌ TÊN TRONG GIẤY KHAI SINH",
+    "GỬI QUA ĐƯỜNG BƯU ĐIỆN ĐƯỢC KHÔNG",
+    "em là Việt kiều về nước làm căn cước được không",
 ]
 
 
