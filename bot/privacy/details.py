@@ -71,7 +71,7 @@ def _value(text: str, pos: int, names: bool) -> tuple[int, int] | None:
 _DATE = re.compile(
     r"(?<![\d/.\-])(?:\d{1,2}[ \t]*[/.\-][ \t]*\d{1,2}[ \t]*[/.\-][ \t]*(?:19|20)?\d\d"
     r"|\d{1,2}[ \t]+th[aá]ng[ \t]+\d{1,2}[ \t]+n[aă]m[ \t]+(?:19|20)\d\d)(?![\d/.\-]\d|\d)")
-_BIRTH_CUE = re.compile(r"(?:\bsinh\b|\bns\b|\bdob\b|\bsn\b)[^\d]{0,20}$")
+_BIRTH_CUE = re.compile(r"(?:(?<!phat )\bsinh\b|\bns\b|\bdob\b|\bsn\b)[^\d]{0,20}$")
 CUE_WINDOW = 32
 
 

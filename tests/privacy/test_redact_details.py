@@ -86,6 +86,7 @@ KEPT = [
     "sinh năm 2024 làm giấy khai sinh",
     "ngày 15-03-2024 nộp hồ sơ",
     "phí 20k một lần",
+    "tiền phạt phát sinh trước ngày 01/7/2007 có được xóa không",
     "giấy phép lái xe hạng B2 đổi ở đâu",
     # Typed in capitals: capitals say nothing about names then.
     "SỬA HỌ TÊN TRONG GIẤY KHAI SINH",
