@@ -37,7 +37,7 @@ _NOT_CODE = re.compile(
     r"(?i)[1-9]\d{0,2}(?:[.,]\d{3})+\D{0,4}|\d{1,2}[/.\-]\d{1,2}(?:[/.\-]\d{2,4})?"
     r"|1[89]00\.?\d{2,6}|\d+(?:đ|d|k|vnd|vnđ|đồng|dong|h|km|kg|m2|tr|%|ngày|tháng|năm)")
 LOOK_AHEAD = 5  # tokens after the cue
-_MIXED = re.compile(r"(?<![\w.\-/])(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{8,24}(?![\w.\-/])")
+_MIXED = re.compile(r"(?<![\w.\-/:])(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{8,24}(?![\w.\-/:])")
 
 
 def find_passwords(text: str) -> list[tuple[int, int]]:
