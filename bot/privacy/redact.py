@@ -119,6 +119,9 @@ def _replacer(kind: str, placeholder: str, text: str, groups: int,
     return sub
 
 
+_NEEDS_PATTERNS = re.compile(r"(?i)[\d@]|m[aậ]t\s*kh[aẩ]u|\bmk\b|pass|m[aã]\s*pin")
+
+
 def redact(text: str) -> Redaction:
     """Replace personal data by placeholders, in time linear in the length of `text`.
 
@@ -136,8 +139,9 @@ def redact(text: str) -> Redaction:
         *((a, b, details.ADDRESS, "address") for a, b in details.find_addresses(text)),
         *((a, b, details.BIRTH, "birth") for a, b in details.find_birth_dates(text)),
         *((a, b, details.PLATE, "plate") for a, b in details.find_plates(text))], found)
-    for kind, placeholder, pattern in _PATTERNS:
-        text = pattern.sub(_replacer(kind, placeholder, text, pattern.groups, found), text)
+    if _NEEDS_PATTERNS.search(text):  # most questions hold no number, "@" or password cue
+        for kind, placeholder, pattern in _PATTERNS:
+            text = pattern.sub(_replacer(kind, placeholder, text, pattern.groups, found), text)
     # Last, on what is left: numbers already replaced are no "code" any more.
     text = _apply(text, [
         *((a, b, cues.PASSWORD, "password") for a, b in cues.find_passwords(text)),
