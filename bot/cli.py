@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -12,9 +13,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.catalog import cli as catalog_cli
+from bot.channels.console import lenient_stdio
 from bot.config import Config, Secrets, load_config
 from bot.core.brain import build_brain
 from bot.knowledge.loader import KnowledgeError, catalogue_problems
+from bot.privacy.logfilter import install as install_log_redaction
 from bot.yamlio import YamlError
 
 log = logging.getLogger(__name__)
@@ -283,6 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=config.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_redaction(dataclasses.astuple(Secrets.from_env()))
+    lenient_stdio()  # undecodable bytes on stdin become U+FFFD instead of a crash
     try:
         return COMMANDS[args.command](args, config)
     except KnowledgeError as exc:

@@ -130,7 +130,7 @@ class Router:
             handled = self._menu(turn, texts.FEEDBACK_THANKS)
         elif kind == "flow" and parts:
             handled = self._start_flow(turn, parts[0])
-        elif kind == "st" and len(parts) == 3 and parts[2].isdigit():
+        elif kind == "st" and len(parts) == 3 and _small_number(parts[2]) is not None:
             handled = self._apply(turn, self.engine.press(turn.session, parts[0], parts[1],
                                                           int(parts[2]), turn.now))
         elif kind == "nav" and parts:
@@ -159,7 +159,7 @@ class Router:
             turn.replies = [Reply(texts.GARBLED, (Button(texts.MENU_BUTTON, "menu"),))]
             return
         buttons = turn.session.get("buttons") or []
-        if normalized.isdigit() and len(normalized) <= 2 and buttons:
+        if _small_number(normalized) is not None and len(normalized) <= 2 and buttons:
             number = int(normalized)
             if 1 <= number <= len(buttons):
                 self.button(turn, buttons[number - 1])
@@ -405,6 +405,11 @@ def _staff_command(text: str | None) -> tuple[str, str] | None:
     command, _, arg = text.strip()[1:].partition(" ")
     command = command.split("@", 1)[0].lower()
     return (command, arg.strip()) if command in STAFF_COMMANDS else None
+
+
+def _small_number(text: str) -> int | None:
+    """`text` as an int when it is 1-3 ASCII digits: "²".isdigit() is True, int("²") fails."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else None
 
 
 BRANCH_SHARE = 0.75  # share of an option label's words the question must contain

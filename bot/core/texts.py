@@ -45,9 +45,9 @@ SAFETY = (
     "thông tin bạn vừa gõ."
 )
 SAFETY_ID = (
-    "🔒 Trợ lý không cần số định danh, số điện thoại hay email của bạn và không xem được hồ sơ "
-    "cá nhân. Mình đã che thông tin đó và không lưu lại. Chỉ nhập các thông tin này trên trang "
-    ".gov.vn chính thức hoặc ứng dụng VNeID."
+    "🔒 Trợ lý không cần họ tên, địa chỉ, số định danh, số điện thoại hay email của bạn và "
+    "không xem được hồ sơ cá nhân. Mình đã che thông tin đó và không lưu lại. Chỉ nhập các "
+    "thông tin này trên trang .gov.vn chính thức hoặc ứng dụng VNeID."
 )
 FEEDBACK_ASK = "Thông tin này có hữu ích không?"
 FEEDBACK_UP = "👍 Hữu ích"
