@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.knowledge.dated import DatedFact
 
 KINDS = ("procedure", "guide", "safety", "contact")
 ONLINE_LEVELS = ("toan-trinh", "mot-phan", "khong-truc-tuyen", "khong-ap-dung")
@@ -92,6 +95,7 @@ class Topic:
     links: tuple[LinkEntry, ...] = ()
     related: tuple[str, ...] = ()
     flow: str | None = None
+    dated: dict[str, tuple[DatedFact, ...]] = field(default_factory=dict)  # facets with dates
     file: str = ""
     line: int = 0
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
@@ -103,8 +107,12 @@ class Topic:
     @classmethod
     def from_clean(cls, data: dict[str, Any], file: str, line: int) -> Topic:
         """Build a Topic from a mapping that already passed validation."""
+        from bot.knowledge.dated import parse_facts
+
         online = data.get("online")
-        return cls(
+        raw_facets = data.get("facets") or {}
+        dated = {k: parse_facts(v) for k, v in raw_facets.items() if not isinstance(v, str)}
+        topic = cls(
             id=data["id"], title=data["title"].strip(), kind=data["kind"],
             summary=" ".join(data["summary"].split()),
             questions=tuple(data["questions"]),
@@ -112,7 +120,7 @@ class Topic:
                           for s in data["sources"]),
             reviewed=data["reviewed"],
             keywords=tuple(data.get("keywords") or ()),
-            facets={k: v.strip() for k, v in (data.get("facets") or {}).items()},
+            facets={k: v.strip() for k, v in raw_facets.items() if isinstance(v, str)},
             online=Online(online["level"], tuple(online.get("channels") or ()),
                           online.get("note")) if online else None,
             agency=data.get("agency"),
@@ -120,8 +128,21 @@ class Topic:
             links=tuple(LinkEntry(x["title"], x["url"]) for x in data.get("links") or ()),
             related=tuple(data.get("related") or ()),
             flow=data.get("flow"), file=file, line=line,
-            key_lines=dict(getattr(data, "key_lines", {})),
+            key_lines=dict(getattr(data, "key_lines", {})), dated=dated,
         )
+        # Dated facets are written out for each turn's day; at load, all facts, so that
+        # matching and buttons see the facet.
+        return _with_all_facts(topic)
+
+
+def _with_all_facts(topic: Topic) -> Topic:
+    """Fill `facets` for dated facets with every fact, so the facet exists for buttons."""
+    if not topic.dated:
+        return topic
+    facets = dict(topic.facets)
+    for name, facts in topic.dated.items():
+        facets[name] = "\n".join(f.text for f in facts)
+    return replace(topic, facets=facets)
 
 
 def _str_or_none(value: Any) -> str | None:
