@@ -40,9 +40,9 @@ def run(args: argparse.Namespace, config: Any) -> int:
         print(f"{len(exc.errors)} problem(s) found; nothing imported", file=sys.stderr)
         return 1
     path = store.save(directory, config.storage.path)
-    olds = sum(len(o.old_units) for o in directory.offices)
+    mapped = sum(len(o.old_units) for o in directory.offices)
     note = " (example data: addresses and phones to be filled by the province)" \
         if directory.example else ""
-    print(f"ok: {len(directory.offices)} communes/wards of {directory.province}, {olds} old "
+    print(f"ok: {len(directory.offices)} communes/wards of {directory.province}, {mapped} old "
           f"names mapped, saved to {path}{note}")
     return 0

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from bot.core.models import Button, Reply
 from bot.knowledge.clock import vietnam_now
 from bot.knowledge.schema import Topic
+from bot.language.normalize import fold, tokenize
 from bot.offices import store
 from bot.offices.hours import describe_hours, describe_opening, is_open, next_opening, parse_hours
-from bot.offices.model import Directory, Office
+from bot.offices.model import Directory, Office, name_key
 
 if TYPE_CHECKING:
     from bot.core.assistant import Turn
@@ -25,7 +26,8 @@ NOT_FOUND = ("Mình chưa tìm thấy \"{name}\" trong danh sách xã, phường
              "Bạn gõ lại tên xã, phường giúp mình (ví dụ: {example}).")
 SEVERAL = ("Tên \"{name}\" trước đây nay thuộc nhiều xã, phường: {names}. Bạn gõ tên xã, "
            "phường mới nơi bạn ở giúp mình.")
-EXAMPLE_NOTE = "Lưu ý: địa chỉ, số điện thoại là dữ liệu mẫu, tỉnh chưa cung cấp."
+UNIT_PREFIXES = ("xa ", "phuong ", "dac khu ", "thi tran ")
+EXAMPLE_NOTE = "Lưu ý: giờ làm việc và địa chỉ ở đây là thông tin mẫu, tỉnh chưa xác nhận."
 
 
 def _directory(router: Router) -> Directory | None:
@@ -56,21 +58,26 @@ def after_answer(router: Router, turn: Turn, topic: Topic, facet: str | None) ->
 def on_text(router: Router, turn: Turn, text: str) -> bool:
     """A typed commune name after the question: answer with its office. False: not one."""
     ask: dict[str, Any] | None = turn.session.get("office_ask")
-    if not ask:
+    directory = _directory(router) if ask or _names_unit(text) else None
+    if directory is None:
         return False
-    directory = _directory(router)
-    if directory is None or turn.now - float(ask.get("at", 0)) > ASK_SECONDS or \
-            len(text.split()) > MAX_NAME_WORDS:
+    if not ask:  # unasked: only "xã X" / "phường Y" naming a known unit changes the commune
+        office, several, was_old = directory.find(text)
+        if office is None and not several:
+            return False
+        ask = {"topic": HELP_TOPIC, "at": turn.now, "tries": 1}
+    elif turn.now - float(ask.get("at", 0)) > ASK_SECONDS or len(text.split()) > MAX_NAME_WORDS:
         turn.session.pop("office_ask", None)
         return False
-    office, several, was_old = directory.find(text)
+    else:
+        office, several, was_old = directory.find(text)
     menu = (Button("🏠 Menu chính", "menu"),)
     turn.topic, turn.outcome = ask.get("topic"), "office"
     if office is not None:
         turn.session.pop("office_ask", None)
         turn.session["commune_key"] = next(k for k, o in directory.by_key.items() if o is office)
-        note = f"{text.strip()} (tên trước ngày 1/7/2025) nay là {office.name}.\n" \
-            if was_old else ""
+        old = next((o for o in office.old_units if name_key(o) == name_key(text)), text)
+        note = f"{old} (tên trước ngày 1/7/2025) nay thuộc {office.name}.\n" if was_old else ""
         turn.replies = [Reply(note + office_text(directory, office, vietnam_now(turn.now)),
                               menu)]
         return True
@@ -85,12 +92,19 @@ def on_text(router: Router, turn: Turn, text: str) -> bool:
     return True
 
 
+def _names_unit(text: str) -> bool:
+    """ "xã Khổng Lào", "phuong tan phong": a unit word first, and short."""
+    words = " ".join(tokenize(fold(text)))
+    return len(words.split()) <= MAX_NAME_WORDS and words.startswith(UNIT_PREFIXES)
+
+
 def office_text(directory: Directory, office: Office, moment: dt.datetime) -> str:
     """Name, address, hours, phone of one office, and when it opens if it is closed now."""
     hours = directory.hours_of(office)
     lines = [f"🏢 {office.office or 'Bộ phận một cửa ' + office.name} ({office.name}, "
              f"tỉnh {directory.province})"]
-    lines.append(f"Địa chỉ: {office.address or 'tỉnh chưa cung cấp, hỏi trụ sở UBND ' + office.name}")
+    address = office.address or f"tỉnh chưa cung cấp, hỏi trụ sở Ủy ban nhân dân {office.name}"
+    lines.append(f"Địa chỉ: {address}")
     if hours:
         lines.append(f"Giờ làm việc: {describe_hours(hours)}")
         week = parse_hours(hours)

@@ -26,8 +26,8 @@ def parse_hours(text: str) -> Week:
             week.setdefault(day, []).extend(_span(s) for s in spans)
     if not week:
         raise HoursError("empty opening hours")
-    for spans in week.values():
-        spans.sort()
+    for day_spans in week.values():
+        day_spans.sort()
     return week
 
 
@@ -73,15 +73,14 @@ def next_opening(week: Week, moment: dt.datetime) -> dt.datetime | None:
 
 
 def describe_opening(at: dt.datetime, moment: dt.datetime) -> str:
-    """ "7:30 sáng mai (thứ Ba, 08/12)" in plain words."""
+    """ "7:30 sáng mai (08/12)" or "7:30 thứ Hai (07/12)" in plain words."""
     clock = f"{at.hour}:{at.minute:02d}"
     if at.date() == moment.date():
-        when = "hôm nay"
-    elif at.date() == moment.date() + dt.timedelta(days=1):
-        when = "ngày mai"
-    else:
-        when = DAY_NAMES[at.weekday()]
-    return f"{clock} {when} ({DAY_NAMES[at.weekday()]}, {at:%d/%m})"
+        return f"{clock} hôm nay"
+    when = "sáng mai" if at.date() == moment.date() + dt.timedelta(days=1) and at.hour < 12 \
+        else "ngày mai" if at.date() == moment.date() + dt.timedelta(days=1) \
+        else DAY_NAMES[at.weekday()]
+    return f"{clock} {when} ({at:%d/%m})"
 
 
 def describe_hours(text: str) -> str:
