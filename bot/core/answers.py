@@ -30,6 +30,8 @@ def facet_label(facet: str, topic: Topic) -> str:
     """The facet's button label; guides and contacts are done, not filed ("Làm ở đâu")."""
     if facet == "where" and topic.kind != "procedure":
         return "Làm ở đâu"
+    if facet == "fee" and topic.fee_label:
+        return topic.fee_label
     return FACET_LABELS[facet]
 
 

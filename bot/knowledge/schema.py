@@ -44,6 +44,7 @@ TOPIC_FIELDS: dict[str, tuple[bool, str]] = {
     "reviewed": (True, "date"),
     "related": (False, "idlist"),
     "flow": (False, "id"),
+    "fee_label": (False, "text"),  # "Mức hưởng" when the money is received, not paid
 }
 ONLINE_FIELDS = {"level": True, "channels": False, "note": False}
 LINK_FIELDS = {"title": True, "url": True}
@@ -96,6 +97,7 @@ class Topic:
     related: tuple[str, ...] = ()
     flow: str | None = None
     dated: dict[str, tuple[DatedFact, ...]] = field(default_factory=dict)  # facets with dates
+    fee_label: str | None = None
     file: str = ""
     line: int = 0
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
@@ -129,6 +131,7 @@ class Topic:
             related=tuple(data.get("related") or ()),
             flow=data.get("flow"), file=file, line=line,
             key_lines=dict(getattr(data, "key_lines", {})), dated=dated,
+            fee_label=data.get("fee_label"),
         )
         # Dated facets are written out for each turn's day; at load, all facts, so that
         # matching and buttons see the facet.
