@@ -107,7 +107,7 @@ def render_facts(facts: tuple[DatedFact, ...], day: dt.date) -> str:
             continue
         text = fact.text
         if fact.valid_until is not None:
-            text += f" (áp dụng đến hết ngày {fact.valid_until:%d/%m/%Y})"
+            text = f"{text.rstrip('.')}, áp dụng đến hết ngày {fact.valid_until:%d/%m/%Y}."
         (sourced if fact.source is not None else plain).append(text)
         if fact.source is not None and fact.source.title not in sources:
             sources.append(fact.source.title)

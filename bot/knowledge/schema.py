@@ -139,13 +139,11 @@ class Topic:
 
 
 def _with_all_facts(topic: Topic) -> Topic:
-    """Fill `facets` for dated facets with every fact, so the facet exists for buttons."""
-    if not topic.dated:
-        return topic
-    facets = dict(topic.facets)
-    for name, facts in topic.dated.items():
-        facets[name] = "\n".join(f.text for f in facts)
-    return replace(topic, facets=facets)
+    """Write dated facets out for the day of loading; each turn writes them out again."""
+    from bot.knowledge.clock import vietnam_today
+    from bot.knowledge.dated import for_day
+
+    return for_day(topic, vietnam_today()) if topic.dated else topic
 
 
 def _str_or_none(value: Any) -> str | None:
