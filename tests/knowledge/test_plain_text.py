@@ -27,3 +27,16 @@ def test_the_check_catches_research_wording_and_bare_abbreviations() -> None:
         ("d", "Tra cứu Nghị định 70/2024/NĐ-CP và CSDL dân cư."),
     ])
     assert [f.split(":")[0] for f in found] == ["a", "a", "b", "d"]
+
+
+async def test_legal_basis_sits_behind_a_button(assistant, say, press) -> None:
+    first = (await say(assistant, "lam ho chieu mat bao lau"))[-1]
+    assert "Thông tư 25/2021" not in first.text
+    law = next(b for b in first.buttons if b.payload == "law:ho-chieu")
+    detail = (await press(assistant, law.payload))[-1].text
+    assert "Thông tư 25/2021/TT-BTC" in detail
+
+
+async def test_money_received_is_labelled_as_such(assistant, say) -> None:
+    text = (await say(assistant, "tro cap that nghiep duoc bao nhieu tien"))[-1].text
+    assert "Mức hưởng:" in text and "Phí, lệ phí:" not in text
