@@ -113,9 +113,14 @@ def office_text(directory: Directory, office: Office, moment: dt.datetime) -> st
             if opening is not None:
                 lines.append(f"Bây giờ đang ngoài giờ làm việc; mở cửa lại lúc "
                              f"{describe_opening(opening, moment)}.")
-    phone = office.phone or (directory.centre.phone if directory.centre else "")
-    lines.append(f"Điện thoại: {phone}" if phone else
-                 "Điện thoại: tỉnh chưa cung cấp số của bộ phận này.")
+    centre = directory.centre
+    if office.phone:
+        lines.append(f"Điện thoại: {office.phone}")
+    elif centre is not None and centre.phone:
+        lines.append(f"Điện thoại: bộ phận này chưa có số trong dữ liệu; gọi "
+                     f"{centre.office or centre.name}: {centre.phone}")
+    else:
+        lines.append("Điện thoại: tỉnh chưa cung cấp số của bộ phận này.")
     if office.map:
         lines.append(f"Bản đồ: {office.map}")
     if directory.example:

@@ -125,3 +125,20 @@ def test_hours() -> None:
     assert next_opening(week, noon) == dt.datetime(2026, 12, 7, 7, 30, tzinfo=VN)
     with pytest.raises(HoursError):
         parse_hours("fri-mon 07:00-08:00")
+
+
+async def test_a_filled_in_phone_is_given(tmp_path, brain, config, store, clock, say) -> None:
+    db = tmp_path / "bot.sqlite3"
+    file = tmp_path / "o.yaml"
+    file.write_text("province: Tỉnh Thử\ndefault_hours: mon-fri 07:30-11:30 13:30-17:00\n"
+                    "centre: {name: Trung tâm tỉnh, phone: '0200 000 001'}\noffices:\n"
+                    "  - {name: Phường Một, phone: '0200 000 111', old_units: [Xã Cũ]}\n"
+                    "  - {name: Xã Hai}\n", encoding="utf-8")
+    assert main_import(db, file) == 0
+    cfg = dataclasses.replace(config, storage=dataclasses.replace(config.storage, path=str(db)))
+    bot = Assistant(brain, store, cfg, Pseudonymizer(TEST_KEY), clock)
+    clock.now = FRIDAY_10AM
+    await say(bot, "làm căn cước ở đâu")
+    assert "Điện thoại: 0200 000 111" in (await say(bot, "phuong mot"))[-1].text
+    assert "Trung tâm tỉnh: 0200 000 001" in (await say(bot, "xa hai"))[-1].text
+    assert "thông tin mẫu" not in (await say(bot, "xa cu"))[-1].text
