@@ -9,6 +9,7 @@ from bot.core.models import Button, Reply
 from bot.knowledge.clock import vietnam_now
 from bot.knowledge.schema import Topic
 from bot.language.normalize import fold, tokenize
+from bot.matching.decide import decide
 from bot.offices import store
 from bot.offices.hours import describe_hours, describe_opening, is_open, next_opening, parse_hours
 from bot.offices.model import Directory, Office, name_key
@@ -81,8 +82,8 @@ def on_text(router: Router, turn: Turn, text: str) -> bool:
         turn.replies = [Reply(note + office_text(directory, office, vietnam_now(turn.now)),
                               menu)]
         return True
-    if ask.get("tries", 0) >= 1 and not several:
-        turn.session.pop("office_ask", None)  # twice unknown: let the matcher have it
+    if not several and (ask.get("tries", 0) >= 1 or _is_question(router, text)):
+        turn.session.pop("office_ask", None)  # a question, or twice unknown: the matcher's
         return False
     ask["tries"] = int(ask.get("tries", 0)) + 1
     message = SEVERAL.format(name=text.strip(), names=", ".join(o.name for o in several)) \
@@ -90,6 +91,12 @@ def on_text(router: Router, turn: Turn, text: str) -> bool:
                                          example=directory.offices[0].name)
     turn.replies = [Reply(message, menu)]
     return True
+
+
+def _is_question(router: Router, text: str) -> bool:
+    """ "phí bao nhiêu", "đổi bằng lái": the citizen moved on instead of naming a commune."""
+    result = router.brain.index.match(text)
+    return result.facet is not None or decide(result, router.config.matching).outcome != "miss"
 
 
 def _names_unit(text: str) -> bool:

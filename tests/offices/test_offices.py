@@ -142,3 +142,12 @@ async def test_a_filled_in_phone_is_given(tmp_path, brain, config, store, clock,
     assert "Điện thoại: 0200 000 111" in (await say(bot, "phuong mot"))[-1].text
     assert "Trung tâm tỉnh: 0200 000 001" in (await say(bot, "xa hai"))[-1].text
     assert "thông tin mẫu" not in (await say(bot, "xa cu"))[-1].text
+
+
+async def test_a_question_instead_of_a_commune_is_answered(office_assistant, say,
+                                                           store) -> None:
+    await say(office_assistant, "làm căn cước ở đâu")
+    await say(office_assistant, "phí bao nhiêu")
+    assert store.turns[-1].outcome == "answer" and store.turns[-1].facet == "fee"
+    await say(office_assistant, "doi bang lai xe")
+    assert store.turns[-1].topic == "giay-phep-lai-xe"
