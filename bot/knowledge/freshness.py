@@ -49,6 +49,10 @@ def _successor(fact: DatedFact, facts: tuple[DatedFact, ...]) -> DatedFact | Non
     return None
 
 
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
 def findings(kb: KnowledgeBase, today: dt.date, warn_days: int,
              review_days: int) -> list[Finding]:
     """Every dated fact expiring within `warn_days`, expired without successor, old reviews."""
@@ -67,7 +71,7 @@ def findings(kb: KnowledgeBase, today: dt.date, warn_days: int,
                                        f"{fact.valid_until:%d/%m/%Y} and nothing is in force "
                                        "after it", fatal=True))
                 elif today <= fact.valid_until <= horizon:
-                    then = f"; from {follow.valid_from:%d/%m/%Y}: {follow.text[:60]}" \
+                    then = f"; from {follow.valid_from:%d/%m/%Y}: {_short(follow.text)}" \
                         if follow and follow.valid_from else "; NOTHING follows it"
                     out.append(Finding(topic.file, line, f"{where}: expires on "
                                        f"{fact.valid_until:%d/%m/%Y}{then}",
