@@ -66,7 +66,8 @@ HUMAN_BUTTON = "🙋 Hỗ trợ trực tiếp"
 FLOW_BUTTON = "🧭 Hướng dẫn từng bước"
 MORE_ABOUT = "Xem thêm:"
 FACET_MISSING = (
-    "Mục này chưa có thông tin {facet} đã được kiểm chứng. Bạn xem trang thủ tục trên "
+    "Mình chưa có thông tin {facet} cho việc này. Bạn xem trang thủ tục trên "
     "dichvucong.gov.vn (mục Phí, lệ phí / Thời hạn giải quyết) hoặc hỏi bộ phận một cửa xã/phường."
 )
+LEGAL_BUTTON = "⚖️ Căn cứ pháp lý"
 PROCEDURES_LABEL = "📋 Thủ tục theo nhóm"
