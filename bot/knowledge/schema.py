@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.knowledge.dated import DatedFact
 
 KINDS = ("procedure", "guide", "safety", "contact")
 ONLINE_LEVELS = ("toan-trinh", "mot-phan", "khong-truc-tuyen", "khong-ap-dung")
@@ -43,6 +46,7 @@ TOPIC_FIELDS: dict[str, tuple[bool, str]] = {
     "related": (False, "idlist"),
     "flow": (False, "id"),
     "codes": (False, "codes"),
+    "fee_label": (False, "text"),  # "Mức hưởng" when the money is received, not paid
 }
 CODE_RE = re.compile(r"^\d{1,2}\.\d{6}$")  # a national procedure code: "1.001193"
 ONLINE_FIELDS = {"level": True, "channels": False, "note": False}
@@ -96,6 +100,8 @@ class Topic:
     related: tuple[str, ...] = ()
     flow: str | None = None
     codes: tuple[str, ...] = ()  # national procedure codes this topic answers for
+    dated: dict[str, tuple[DatedFact, ...]] = field(default_factory=dict)  # facets with dates
+    fee_label: str | None = None
     file: str = ""
     line: int = 0
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
@@ -107,8 +113,12 @@ class Topic:
     @classmethod
     def from_clean(cls, data: dict[str, Any], file: str, line: int) -> Topic:
         """Build a Topic from a mapping that already passed validation."""
+        from bot.knowledge.dated import parse_facts
+
         online = data.get("online")
-        return cls(
+        raw_facets = data.get("facets") or {}
+        dated = {k: parse_facts(v) for k, v in raw_facets.items() if not isinstance(v, str)}
+        topic = cls(
             id=data["id"], title=data["title"].strip(), kind=data["kind"],
             summary=" ".join(data["summary"].split()),
             questions=tuple(data["questions"]),
@@ -116,7 +126,7 @@ class Topic:
                           for s in data["sources"]),
             reviewed=data["reviewed"],
             keywords=tuple(data.get("keywords") or ()),
-            facets={k: v.strip() for k, v in (data.get("facets") or {}).items()},
+            facets={k: v.strip() for k, v in raw_facets.items() if isinstance(v, str)},
             online=Online(online["level"], tuple(online.get("channels") or ()),
                           online.get("note")) if online else None,
             agency=data.get("agency"),
@@ -125,8 +135,20 @@ class Topic:
             related=tuple(data.get("related") or ()),
             flow=data.get("flow"), file=file, line=line,
             codes=tuple(procedure_code(c) or "" for c in data.get("codes") or ()),
-            key_lines=dict(getattr(data, "key_lines", {})),
+            key_lines=dict(getattr(data, "key_lines", {})), dated=dated,
+            fee_label=data.get("fee_label"),
         )
+        # Dated facets are written out for each turn's day; at load, all facts, so that
+        # matching and buttons see the facet.
+        return _with_all_facts(topic)
+
+
+def _with_all_facts(topic: Topic) -> Topic:
+    """Write dated facets out for the day of loading; each turn writes them out again."""
+    from bot.knowledge.clock import vietnam_today
+    from bot.knowledge.dated import for_day
+
+    return for_day(topic, vietnam_today()) if topic.dated else topic
 
 
 def procedure_code(value: Any) -> str | None:
