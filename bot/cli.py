@@ -19,8 +19,8 @@ from bot.core.brain import build_brain
 from bot.knowledge.freshness import add_arguments as freshness_arguments
 from bot.knowledge.freshness import report_freshness
 from bot.knowledge.loader import KnowledgeError, catalogue_problems
-from bot.privacy.logfilter import install as install_log_redaction
 from bot.offices import cli as offices_cli
+from bot.privacy.logfilter import install as install_log_redaction
 from bot.yamlio import YamlError
 
 log = logging.getLogger(__name__)
