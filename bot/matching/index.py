@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from bot.knowledge.loader import KnowledgeBase
 from bot.language.facets import FacetDetector
 from bot.language.normalize import Normalizer, tokenize
+from bot.matching.distinct import Distinct
 from bot.matching.entries import Entry, code_of, topic_entries
 from bot.matching.group import EntryGroup
 from bot.matching.terms import terms
@@ -115,6 +116,10 @@ class TopicIndex:
         self.normalizer = Normalizer(kb.abbreviations, vocab, phrases)
         self.variants = Variants(self.entries, lambda name: expander.expand(tokenize(name)),
                                  self._stop)
+        last = self.groups[-1]
+        self.distinct = Distinct(self.entries, [e.id for e in curated],
+                                 lambda text: self.content(expander.expand(tokenize(text))),
+                                 lambda word: last.weight(word, self.groups[0]))
         # A keyword phrase ("căn cước", "sổ đỏ") names its topic outright; keyed by first word.
         self._named: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         for entry in entries:
@@ -236,6 +241,7 @@ class TopicIndex:
             raw.update(scored)
         codes = self._fold_covered(raw)
         self.variants.reorder(raw, tokens, content)
+        self.distinct.prefer(raw, content)
         # Calibration keeps the order, so only the best few become Candidates.
         shown = dict(sorted(raw.items(), key=lambda kv: (-kv[1][0], kv[0]))[:max(limit, SHOWN)])
         candidates = [Candidate(tid, round(min(max(s * _doubt(tid, cov), 0.0), 100.0), 1),

@@ -91,3 +91,18 @@ def test_only_a_few_dozen_candidates_are_scored(brain, monkeypatch) -> None:
     assert scored and max(scored) <= CANDIDATES
     # "cấp", "giấy", "phép" hold every procedure: gathering stops at the selective words.
     assert len(index.groups[1].candidates({"cap": 1.0, "giay": 1.0, "c3": 3.0})) <= CANDIDATES
+
+
+def test_a_sibling_the_question_names_is_offered_before_the_curated_topic(brain,
+                                                                          config) -> None:
+    # "giám hộ" is no word of khai-sinh's keywords or listed procedures: the guardianship
+    # procedure comes first, the topic just behind it, and neither is a confident answer.
+    result = brain.index.match("chau toi mo coi, toi muon lam giam ho cho chau")
+    ranked = [c.topic_id for c in result.candidates]
+    assert ranked[:2] == ["tthc-1.004837", "khai-sinh"]
+    assert decide(result, config.matching).topic is None
+
+
+def test_a_sibling_the_topic_names_in_its_keywords_stays_the_topics(brain, config) -> None:
+    result = brain.index.match("tách hộ khẩu ra ở riêng thì làm thế nào")
+    assert decide(result, config.matching).topic == "thuong-tru"
