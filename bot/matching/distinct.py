@@ -10,7 +10,7 @@ from bot.matching.entries import Entry, catalog_id, code_of
 
 PREFER_TOP = 6  # the procedures compared with a curated first are among the best few
 CLOSE_SHARE = 0.1  # a procedure is preferred only from this share of the topic's score
-NAMED_SHARE = 0.65  # share of a procedure's own words (by weight) the question must name
+NAMED_SHARE = 0.6  # share of a procedure's own words (by weight) the question must name
 MIN_OWN = 3.0  # the own words must weigh at least one rare word ("ký" alone tells nothing)
 VERBATIM = 0.9  # fuzzy ratio from which a question is one of the topic's sample questions
 TIE = 0.001  # the topic is put this share behind the procedure preferred to it
