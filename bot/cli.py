@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.config import Config, Secrets, load_config
 from bot.core.brain import build_brain
 from bot.knowledge.loader import KnowledgeError, catalogue_problems
+from bot.staff import cli as staff_cli
 from bot.yamlio import YamlError
 
 log = logging.getLogger(__name__)
@@ -130,6 +131,10 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     from bot.runner import run_channels
 
     channels = configured_channels(config, Secrets.from_env())
+    if not channels and config.staff.enabled:  # the console chat, and /staff/ beside it
+        from bot.staff.serve import run_console_with_staff
+
+        return asyncio.run(run_console_with_staff(config))
     if not channels:
         print("Không có kênh nào được cấu hình (chưa có token): chạy trợ lý trên console.\n"
               "No channel token configured: starting the console chat.", file=sys.stderr)
@@ -261,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     flows = sub.add_parser("flows", help="guided flow tools")
     flows.add_argument("action", choices=["check", "list", "show"])
     flows.add_argument("id", nargs="?")
+    staff_cli.register(sub)
     return parser
 
 
@@ -268,6 +274,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "run": cmd_run, "chat": cmd_chat, "kb": cmd_kb_check, "match": cmd_match,
     "eval": cmd_eval, "flows": cmd_flows, "link": cmd_link,
     "report": cmd_report, "purge": cmd_purge, "export": cmd_export,
+    "staff": staff_cli.cmd_staff,
 }
 
 
