@@ -36,6 +36,7 @@ class Console:
     config: Config
     staff: object
     reloader: Reloader
+    routes: list[tuple[str, str]]
 
 
 @pytest.fixture
@@ -53,14 +54,15 @@ async def console(tmp_path: Path) -> AsyncIterator[Console]:
     http = HttpServer("127.0.0.1", 0)
     await http.start()
     reloader = Reloader(assistant, config)
-    await attach(assistant, config, http, reloader.check)
+    pages = await attach(assistant, config, http, reloader.check)
+    assert pages is not None
     staff = staff_store(store)
     for name, role, team in (("lan", "editor", None), ("xem", "viewer", None),
                              ("to1", "team", "to-cns-ap-1"), ("quan", "admin", None)):
         await accounts.create(staff, name, role, team, PASSWORD)
     try:
         yield Console(f"http://127.0.0.1:{http.bound_port}", assistant, config, staff,
-                      reloader)
+                      reloader, [(m, p) for m, p, _ in pages.routes()])
     finally:
         await http.stop()
         await store.close()
