@@ -94,7 +94,8 @@ class MemoryStaff:
                 key = (t.normalized, t.outcome, t.topic)
                 counts[key] += 1
                 examples[key] = max(examples.get(key, ""), t.text or "")
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))[:limit]
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1],
+                                                         kv[0][2] or ""))[:limit]
         return [(*k, n, examples[k]) for k, n in ranked]
 
     async def feedback(self, query: ReportQuery) -> list[tuple[str | None, str | None, int, int]]:

@@ -123,7 +123,7 @@ class SQLiteStaff:
         where, params = _day_where(query)
         return [(w, o, t or None, n, ex) for w, o, t, n, ex in await self._all(
             f"SELECT normalized, outcome, topic, SUM(n), MAX(example) FROM daily_misses{where}"
-            " GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT ?", [*params, limit])]
+            " GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3 LIMIT ?", [*params, limit])]
 
     async def feedback(self, query: ReportQuery) -> list[tuple[str | None, str | None, int, int]]:
         return [tuple(r) for r in await self._all(*_feedback_sql(query))]
