@@ -6,7 +6,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from bot.staff.records import DAY, SUSPECT_SCAN_DAYS, Account, day_number
+from bot.staff.records import DAY, SUSPECT_SCAN_DAYS, Account, Summary, day_number, summarize
 from bot.storage.aggregate import aggregate
 from bot.storage.base import ReportQuery
 
@@ -83,6 +83,9 @@ class MemoryStaff:
                 counts[(day_number(t.ts), t.channel, t.referral or "", t.outcome,
                         t.topic or "")] += 1
         return [(*k, n) for k, n in counts.items()]
+
+    async def summary(self, query: ReportQuery) -> Summary:
+        return summarize(await self.daily(query))
 
     async def wordings(self, query: ReportQuery, limit: int = 2000
                        ) -> list[tuple[str, str, str | None, int, str]]:

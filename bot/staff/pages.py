@@ -43,10 +43,10 @@ class Inbox:
     suspects: list[Suspect]
 
 
-def _totals(daily: list[tuple[int, str, str, str, str, int]]) -> tuple[dict[str, int], ...]:
+def _totals(rows: list[tuple[str, str, int]]) -> tuple[dict[str, int], dict[str, int]]:
     outcomes: Counter[str] = Counter()
     channels: Counter[str] = Counter()
-    for _, channel, _, outcome, _, n in daily:
+    for channel, outcome, n in rows:
         outcomes[outcome] += n
         channels[channel] += n
     questions = sum(outcomes[o] for o in QUESTIONS)
@@ -55,14 +55,6 @@ def _totals(daily: list[tuple[int, str, str, str, str, int]]) -> tuple[dict[str,
               "missed": outcomes["miss"], "none_of_these": outcomes["none_of_these"],
               "answer_rate": round(100 * outcomes["answer"] / questions) if questions else 0}
     return totals, dict(sorted(channels.items()))
-
-
-def _weekly(daily: list[tuple[int, str, str, str, str, int]]) -> list[tuple[str, int]]:
-    weeks: Counter[int] = Counter()
-    for day, _, _, outcome, _, n in daily:
-        if outcome in QUESTIONS:
-            weeks[(day - 4) // 7] += n  # day 4 (1970-01-05) was a Monday
-    return [(week_start(w), n) for w, n in sorted(weeks.items())]
 
 
 class Pages:
@@ -76,13 +68,9 @@ class Pages:
 
     async def overview(self, query: ReportQuery, flows: Mapping[str, Flow],
                        titles: Mapping[str, str]) -> Overview:
-        daily = await self.staff.daily(query)
-        totals, channels = _totals(daily)
-        topic_rows: Counter[tuple[str, str]] = Counter()
-        for _, _, _, outcome, topic, n in daily:
-            if topic:
-                topic_rows[(topic, outcome)] += n
-        topics = sorted((t, o, n) for (t, o), n in topic_rows.items())
+        summary = await self.staff.summary(query)
+        totals, channels = _totals(summary.channel_outcomes)
+        topics = summary.topics
         feedback = await self.staff.feedback(query)
         totals["thumbs_up"] = sum(r[2] for r in feedback)
         totals["thumbs_down"] = sum(r[3] for r in feedback)
@@ -94,7 +82,8 @@ class Pages:
                        key=lambda r: (-(r[2] + r[3]), r[0]))
         decisions = await self.staff.decisions()
         todo = sorted(w for w, (d, _) in decisions.items() if d == "new_topic")
-        return Overview(totals, channels, _weekly(daily), table,
+        weekly = [(week_start(w), n) for w, n in summary.weeks]
+        return Overview(totals, channels, weekly, table,
                         rank_needs(topics, feedback, funnels, flows, titles), todo)
 
     async def inbox(self, query: ReportQuery, flows: Mapping[str, Flow],

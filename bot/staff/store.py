@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from bot.staff import memstore
-from bot.staff.records import DAY, SUSPECT_SCAN_DAYS, Account, day_number
+from bot.staff.records import DAY, SUSPECT_SCAN_DAYS, Account, Summary, day_number
 from bot.storage import queries
 from bot.storage.base import ReportQuery, Store
 from bot.storage.sqlite import SQLiteStore
@@ -116,6 +116,20 @@ class SQLiteStaff:
         where, params = _day_where(query)
         return [tuple(r) for r in await self._all(
             f"SELECT day, channel, team, outcome, topic, n FROM daily_turns{where}", params)]
+
+    async def summary(self, query: ReportQuery) -> Summary:
+        """The overview's sums, grouped in SQL so only small results cross into Python."""
+        where, params = _day_where(query)
+        return Summary(
+            [tuple(r) for r in await self._all(
+                f"SELECT channel, outcome, SUM(n) FROM daily_turns{where} GROUP BY 1, 2",
+                params)],
+            [tuple(r) for r in await self._all(
+                f"SELECT topic, outcome, SUM(n) FROM daily_turns{where} AND topic != ''"
+                " GROUP BY 1, 2 ORDER BY 1, 2", params)],
+            [tuple(r) for r in await self._all(
+                f"SELECT (day - 4) / 7, SUM(n) FROM daily_turns{where} AND outcome IN"
+                " ('answer', 'suggest', 'miss') GROUP BY 1 ORDER BY 1", params)])
 
     async def wordings(self, query: ReportQuery, limit: int = 2000
                        ) -> list[tuple[str, str, str | None, int, str]]:

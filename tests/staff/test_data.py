@@ -41,6 +41,9 @@ async def test_daily_aggregates_follow_every_insert_and_purge(tmp_path):
             assert sorted(await staff_store(sqlite).daily(q)) == \
                 sorted(await MemoryStaff(memory).daily(q))
             assert await staff_store(sqlite).wordings(q) == await MemoryStaff(memory).wordings(q)
+            fast, slow = await staff_store(sqlite).summary(q), await MemoryStaff(memory).summary(q)
+            assert sorted(fast.channel_outcomes) == sorted(slow.channel_outcomes)
+            assert (fast.topics, fast.weeks) == (slow.topics, slow.weeks)
         await sqlite.purge(START - 10 * 86400)
         stats = await sqlite.log_stats(ReportQuery())
         assert _by_outcome(await staff_store(sqlite).daily(ReportQuery())) == \
