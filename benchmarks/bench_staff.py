@@ -80,7 +80,8 @@ async def run(turns: int = TURNS) -> None:
         began = time.perf_counter()
         await load_report(store, ReportQuery(), brain.flows, titles)
         slow = time.perf_counter() - began
-        print(f"all-time figures: daily aggregates {fast * 1000:.0f} ms ({len(overview.topics)} topic rows)"
+        print(f"all-time figures: daily aggregates {fast * 1000:.0f} ms "
+              f"({len(overview.topics)} topic rows)"
               f" vs the report's queries over the log {slow:.1f} s", flush=True)
         http = HttpServer("127.0.0.1", 0)
         await http.start()
