@@ -87,7 +87,7 @@ class MemoryStaff:
     async def summary(self, query: ReportQuery) -> Summary:
         return summarize(await self.daily(query))
 
-    async def wordings(self, query: ReportQuery, limit: int = 2000
+    async def wordings(self, query: ReportQuery, limit: int = 500
                        ) -> list[tuple[str, str, str | None, int, str]]:
         counts: Counter[tuple[str, str, str | None]] = Counter()
         examples: dict[tuple[str, str, str | None], str] = {}

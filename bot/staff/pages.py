@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +19,12 @@ from bot.reports.window import week_start
 from bot.staff.suspects import Suspect, find_suspects
 from bot.storage.base import ReportQuery, Store
 
+log = logging.getLogger(__name__)
 QUESTIONS = ("answer", "suggest", "miss")
-FUNNEL_TTL = 60.0  # seconds a computed set of funnels is served before it is refreshed
+# Seconds a computed page part is served before a request refreshes it in the background
+# (the request that notices keeps getting the previous figures; nothing waits for the refresh).
+MAX_CACHED = 256
+TTL = {"funnels": 60.0, "overview": 30.0, "inbox": 3.0, "arrivals": 30.0}
 
 
 @dataclass
@@ -63,11 +68,18 @@ class Pages:
     def __init__(self, store: Store, staff: Any) -> None:
         self.store = store
         self.staff = staff
-        self._funnels: dict[ReportQuery, tuple[float, list[Funnel]]] = {}
-        self._refreshing: set[ReportQuery] = set()
+        self._cache: dict[tuple[str, ReportQuery], tuple[float, Any]] = {}
+        self._refreshing: set[tuple[str, ReportQuery]] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def overview(self, query: ReportQuery, flows: Mapping[str, Flow],
                        titles: Mapping[str, str]) -> Overview:
+        """The overview (cached, see TTL)."""
+        return await self.cached("overview", query,
+                                 lambda: self._overview(query, flows, titles))
+
+    async def _overview(self, query: ReportQuery, flows: Mapping[str, Flow],
+                        titles: Mapping[str, str]) -> Overview:
         summary = await self.staff.summary(query)
         totals, channels = _totals(summary.channel_outcomes)
         topics = summary.topics
@@ -86,9 +98,16 @@ class Pages:
         return Overview(totals, channels, weekly, table,
                         rank_needs(topics, feedback, funnels, flows, titles), todo)
 
-    async def inbox(self, query: ReportQuery, flows: Mapping[str, Flow],
-                    now: float | None = None) -> Inbox:
-        now = time.time() if now is None else now
+    async def inbox(self, query: ReportQuery, flows: Mapping[str, Flow]) -> Inbox:
+        """The inbox (cached for a few seconds, see TTL)."""
+        return await self.cached("inbox", query, lambda: self._inbox(query, flows))
+
+    async def arrivals(self, query: ReportQuery) -> dict[str, tuple[int, int, int, int]]:
+        """Arrivals per team (cached, see TTL)."""
+        return await self.cached("arrivals", query, lambda: self.staff.arrivals(query))
+
+    async def _inbox(self, query: ReportQuery, flows: Mapping[str, Flow]) -> Inbox:
+        now = time.time()
         decided = await self.staff.decisions()
         rows = [r for r in await self.staff.wordings(query) if r[0] not in decided]
         groups = await asyncio.to_thread(group_misses, rows)
@@ -99,21 +118,43 @@ class Pages:
         return Inbox(groups, comments[:100], suspects)
 
     async def funnels(self, query: ReportQuery, flows: Mapping[str, Flow]) -> list[Funnel]:
-        """Funnels for `query`; a stale copy is served while a fresh one is computed."""
-        cached = self._funnels.get(query)
-        if cached is None:
-            return await self._compute(query, flows)
-        if time.time() - cached[0] > FUNNEL_TTL and query not in self._refreshing:
-            self._refreshing.add(query)
-            task = asyncio.create_task(self._compute(query, flows))
-            task.add_done_callback(lambda _: self._refreshing.discard(query))
-        return cached[1]
+        """Funnels for `query` (the one part that reads flow turns from the log)."""
+        async def compute() -> list[Funnel]:
+            events = await self.staff.flow_events(query)
+            now = time.time()
+            end = min(query.until, now) if query.until is not None else now
+            return await asyncio.to_thread(build_funnels, events, flows, end,
+                                           DEFAULT_STALE_SECONDS)
+        return await self.cached("funnels", query, compute)
 
-    async def _compute(self, query: ReportQuery, flows: Mapping[str, Flow]) -> list[Funnel]:
-        events = await self.staff.flow_events(query)
-        now = time.time()
-        end = min(query.until, now) if query.until is not None else now
-        funnels = await asyncio.to_thread(build_funnels, events, flows, end,
-                                          DEFAULT_STALE_SECONDS)
-        self._funnels[query] = (now, funnels)
-        return funnels
+    async def cached(self, kind: str, query: ReportQuery,
+                     compute: Callable[[], Awaitable[Any]]) -> Any:
+        """Serve a part from the cache; past its TTL, refresh it in the background."""
+        key = (kind, query)
+        found = self._cache.get(key)
+        if found is None:
+            value = await compute()
+            if len(self._cache) >= MAX_CACHED:  # many distinct filters: start again
+                self._cache.clear()
+            self._cache[key] = (time.monotonic(), value)
+            return value
+        if time.monotonic() - found[0] > TTL[kind] and key not in self._refreshing:
+            self._refreshing.add(key)
+            task = asyncio.create_task(self._refresh(key, compute))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return found[1]
+
+    async def _refresh(self, key: tuple[str, ReportQuery],
+                       compute: Callable[[], Awaitable[Any]]) -> None:
+        try:
+            self._cache[key] = (time.monotonic(), await compute())
+        except Exception:
+            log.exception("refreshing %s failed; serving the previous figures", key[0])
+        finally:
+            self._refreshing.discard(key)
+
+    def forget(self, kind: str) -> None:
+        """Drop cached parts of one kind (after a decision changes them)."""
+        for key in [k for k in self._cache if k[0] == kind]:
+            del self._cache[key]

@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from bot.staff import memstore
@@ -37,10 +41,24 @@ class SQLiteStaff:
 
     def __init__(self, store: SQLiteStore) -> None:
         self.store = store
+        self._reader: sqlite3.Connection | None = None
+        self._reading = threading.Lock()
+
+    def _query(self, sql: str, params: tuple[Any, ...] | list[Any]) -> list[Any]:
+        with self._reading:
+            if self._reader is None:
+                uri = Path(self.store.path).resolve().as_uri() + "?mode=ro"
+                self._reader = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                self._reader.execute("PRAGMA busy_timeout=5000")
+            return self._reader.execute(sql, params).fetchall()
 
     async def _all(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[Any]:
-        async with self.store.db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        """Read on the console's own connection in a worker thread, so long reads never queue
+        behind citizens' turns on the store's connection (WAL lets readers run beside it)."""
+        if self.store.path == ":memory:":
+            async with self.store.db.execute(sql, params) as cursor:
+                return list(await cursor.fetchall())
+        return await asyncio.to_thread(self._query, sql, params)
 
     async def _write(self, sql: str, params: tuple[Any, ...]) -> int:
         async with self.store._write:
@@ -131,7 +149,7 @@ class SQLiteStaff:
                 f"SELECT (day - 4) / 7, SUM(n) FROM daily_turns{where} AND outcome IN"
                 " ('answer', 'suggest', 'miss') GROUP BY 1 ORDER BY 1", params)])
 
-    async def wordings(self, query: ReportQuery, limit: int = 2000
+    async def wordings(self, query: ReportQuery, limit: int = 500
                        ) -> list[tuple[str, str, str | None, int, str]]:
         """Miss wordings like LogStats.wordings, from the daily aggregates."""
         where, params = _day_where(query)

@@ -68,6 +68,8 @@ class ConsolePages(StaffConsole):
         examples = [str(v) for v in form.getall("example", [])][:5]
         if not wording or action not in learn.DECISIONS:
             raise web.HTTPBadRequest(text="Thiếu nhóm câu hỏi hoặc lựa chọn.")
+        self.pages.forget("inbox")
+        self.pages.forget("overview")
         if action == "topic":
             topic = str(form.get("topic", ""))
             if topic not in self.brain.kb.topics:
@@ -95,7 +97,7 @@ class ConsolePages(StaffConsole):
     async def teams(self, request: web.Request, account: Account, session: Session,
                     error: str = "") -> web.Response:
         query = self.query(request, account)
-        arrivals = await self.staff.arrivals(query)
+        arrivals = await self.pages.arrivals(query)
         teams = await self.staff.teams()
         if account.role == "team":
             teams = [t for t in teams if t[0] == account.team] or [(account.team, None, "")]
@@ -121,6 +123,7 @@ class ConsolePages(StaffConsole):
                                                  f"Mã tổ {code} đã có."), 409)
         await self.staff.add_team(code, topic, note, account.name)
         await self.staff.audit(account.name, "team_add", f"{code} ({topic or '-'})")
+        self.pages.forget("arrivals")
         raise web.HTTPSeeOther(PREFIX + "teams")
 
     async def poster(self, request: web.Request, account: Account,

@@ -122,3 +122,28 @@ async def test_turn_logging_updates_the_aggregates_in_its_transaction(tmp_path):
         assert (await staff.wordings(ReportQuery()))[0][:4] == ("abc", "miss", None, 1)
     finally:
         await store.close()
+
+
+async def test_migration_builds_the_aggregates_of_an_existing_log(tmp_path):
+    import sqlite3
+
+    from bot.storage.migrations import MIGRATIONS
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:
+        for number, sql in MIGRATIONS:
+            if number < 3:
+                db.executescript(sql)
+        db.executemany("INSERT INTO turns (ts, channel, user_key, kind, text, normalized,"
+                       " outcome, topic) VALUES (?, 'zalo-oa', 'k', 'text', ?, ?, ?, ?)",
+                       [(START, "abc", "abc", "miss", None),
+                        (START + 1, "abc", "abc", "miss", None),
+                        (START + 2, "khai sinh", "khai sinh", "answer", "khai-sinh")])
+        db.execute("PRAGMA user_version = 2")
+    store = SQLiteStore(path)
+    await store.open()
+    try:
+        staff = staff_store(store)
+        assert _by_outcome(await staff.daily(ReportQuery())) == Counter(miss=2, answer=1)
+        assert (await staff.wordings(ReportQuery()))[0][:4] == ("abc", "miss", None, 2)
+    finally:
+        await store.close()

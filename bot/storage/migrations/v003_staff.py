@@ -1,7 +1,8 @@
 """Staff console: accounts, audit log, teams, inbox decisions and daily aggregates of the log."""
 
 # The daily aggregates are kept by triggers, so they change in the same transaction as the
-# turn (or purge) that changes the log, whatever code path writes it.
+# turn (or purge) that changes the log, whatever code path writes it. Rows whose count falls
+# to zero are deleted, so purged wordings do not outlive retention in the aggregates.
 SQL = """
 CREATE TABLE staff_accounts (
     name TEXT PRIMARY KEY,
@@ -84,5 +85,7 @@ CREATE TRIGGER daily_turns_remove AFTER DELETE ON turns BEGIN
     WHERE day = CAST((OLD.ts + 25200) / 86400 AS INTEGER) AND channel = OLD.channel
       AND team = COALESCE(OLD.referral, '') AND normalized = OLD.normalized
       AND outcome = OLD.outcome AND topic = COALESCE(OLD.topic, '');
+    DELETE FROM daily_turns WHERE day = CAST((OLD.ts + 25200) / 86400 AS INTEGER) AND n <= 0;
+    DELETE FROM daily_misses WHERE day = CAST((OLD.ts + 25200) / 86400 AS INTEGER) AND n <= 0;
 END;
 """
