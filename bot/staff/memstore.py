@@ -109,6 +109,9 @@ class MemoryStaff:
                 row[0 if f.rating > 0 else 1] += 1
         return [(t, fl, up, down) for (t, fl), (up, down) in votes.items()]
 
+    async def users(self, query: ReportQuery) -> int:
+        return aggregate(self.store.turns, [], [], query).users
+
     async def flow_events(self, query: ReportQuery) -> list[tuple[Any, ...]]:
         return aggregate(self.store.turns, [], [], query).flow_events
 

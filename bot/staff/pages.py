@@ -87,6 +87,9 @@ class Pages:
         totals["thumbs_up"] = sum(r[2] for r in feedback)
         totals["thumbs_down"] = sum(r[3] for r in feedback)
         funnels = await self.funnels(query, flows)
+        totals["users"] = await self.staff.users(query)
+        totals["flows_started"] = sum(f.started for f in funnels)
+        totals["flows_completed"] = sum(f.completed for f in funnels)
         per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for t, o, n in topics:
             per[t][0 if o == "answer" else 1] += n if o in ("answer", "suggest") else 0

@@ -160,6 +160,12 @@ class SQLiteStaff:
     async def feedback(self, query: ReportQuery) -> list[tuple[str | None, str | None, int, int]]:
         return [tuple(r) for r in await self._all(*_feedback_sql(query))]
 
+    async def users(self, query: ReportQuery) -> int:
+        """Distinct citizens (pseudonymous keys) in the window, as in the report's totals."""
+        where, params = queries._where(query, "referral")
+        return int((await self._all(f"SELECT COUNT(DISTINCT user_key) FROM turns{where}",
+                                    params))[0][0])
+
     async def flow_events(self, query: ReportQuery) -> list[tuple[Any, ...]]:
         """LogStats.flow_events for `query` (the one query that reads flow turns)."""
         where, params = queries._where(query, "referral", "flow_id IS NOT NULL",

@@ -147,3 +147,26 @@ async def test_migration_builds_the_aggregates_of_an_existing_log(tmp_path):
         assert (await staff.wordings(ReportQuery()))[0][:4] == ("abc", "miss", None, 2)
     finally:
         await store.close()
+
+
+async def test_overview_shows_the_figures_of_dvcbot_report(tmp_path, brain):
+    from bot.reports.model import load_report
+    from bot.staff.pages import Pages
+    log = generate(4000, seed=3, start=START - 30 * 86400, days=30)
+    store = SQLiteStore(tmp_path / "db.sqlite3")
+    await store.open()
+    try:
+        await store.append_log(log.turns, log.feedback, log.referrals)
+        titles = {t: v.title for t, v in brain.kb.topics.items()}
+        for query in (ReportQuery(), ReportQuery(team="to-cntt-xa-2")):
+            report = await load_report(store, query, brain.flows, titles)
+            pages = Pages(store, staff_store(store))
+            overview = await pages.overview(query, brain.flows, titles)
+            for key in ("turns", "users", "questions", "answered", "suggested", "missed",
+                        "thumbs_up", "thumbs_down", "flows_started", "flows_completed"):
+                assert overview.totals[key] == report.totals[key], key
+            assert overview.by_channel == report.totals["by_channel"]
+            assert [(n.topic, n.score) for n in overview.outreach] == \
+                [(n.topic, n.score) for n in report.outreach]
+    finally:
+        await store.close()
