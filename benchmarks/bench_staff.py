@@ -41,20 +41,30 @@ async def _timed(http: aiohttp.ClientSession, url: str) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-async def _pages(url: str) -> None:
+def _p95(times: list[float]) -> float:
+    times = sorted(times)
+    return times[min(len(times) - 1, int(0.95 * len(times)))]
+
+
+async def _pages(url: str, cache: dict) -> None:
     d30 = time.strftime("%Y-%m-%d", time.localtime(time.time() - 30 * 86400))
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         async with http.post(url + "/staff/login",
                              data={"name": "bench", "password": "bench-password"}) as r:
             assert r.status == 200
+        print("page: as served (cache refreshed in the background) | every part recomputed "
+              "(cache emptied before each request)")
         for page in PAGES:
             target = url + page.format(d30=d30)
-            cold = await _timed(http, target)
-            times = sorted([await _timed(http, target) for _ in range(REPEAT)])
-            p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
-            print(f"{page:<38} first {cold:7.0f} ms  p50 {statistics.median(times):6.0f} ms"
-                  f"  p95 {p95:6.0f} ms  {'ok' if p95 < TARGET_MS else 'OVER'}"
-                  f" (target {TARGET_MS:.0f} ms)", flush=True)
+            served = [await _timed(http, target) for _ in range(REPEAT)]
+            fresh = []
+            for _ in range(max(3, REPEAT // 4)):
+                cache.clear()
+                fresh.append(await _timed(http, target))
+            p95 = _p95(served)
+            print(f"{page:<36} served p50 {statistics.median(served):5.0f} ms p95 {p95:5.0f} ms"
+                  f" {'ok' if p95 < TARGET_MS else 'OVER'} | recomputed p50 "
+                  f"{statistics.median(fresh):5.0f} ms p95 {_p95(fresh):5.0f} ms", flush=True)
 
 
 async def run(turns: int = TURNS) -> None:
@@ -85,9 +95,10 @@ async def run(turns: int = TURNS) -> None:
               f" vs the report's queries over the log {slow:.1f} s", flush=True)
         http = HttpServer("127.0.0.1", 0)
         await http.start()
-        await attach(assistant, config, http)
+        console = await attach(assistant, config, http)
+        assert console is not None
         try:
-            await _pages(f"http://127.0.0.1:{http.bound_port}")
+            await _pages(f"http://127.0.0.1:{http.bound_port}", console.pages._cache)
         finally:
             await http.stop()
             await store.close()

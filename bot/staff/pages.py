@@ -21,9 +21,10 @@ from bot.storage.base import ReportQuery, Store
 
 log = logging.getLogger(__name__)
 QUESTIONS = ("answer", "suggest", "miss")
-# Seconds a computed page part is served before a request refreshes it in the background
-# (the request that notices keeps getting the previous figures; nothing waits for the refresh).
+# Seconds a computed page part is served as is; after that a request starts a refresh, waits
+# up to FRESH_WAIT for it, and otherwise gets the previous figures (the refresh goes on).
 MAX_CACHED = 256
+FRESH_WAIT = 0.2  # seconds a request waits for a refresh before serving the previous figures
 TTL = {"funnels": 60.0, "overview": 30.0, "inbox": 3.0, "arrivals": 30.0}
 
 
@@ -146,7 +147,8 @@ class Pages:
             task = asyncio.create_task(self._refresh(key, compute))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-        return found[1]
+            await asyncio.wait({task}, timeout=FRESH_WAIT)  # quick refreshes are served at once
+        return self._cache.get(key, found)[1]
 
     async def _refresh(self, key: tuple[str, ReportQuery],
                        compute: Callable[[], Awaitable[Any]]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,8 +13,6 @@ from bot.staff.poster import PosterSpec, render_poster
 from bot.staff.records import Account
 from bot.staff.session import Session
 from bot.staff.web import PREFIX, Page, StaffConsole
-
-DATE_RE = re.compile(r"^[0-9/-]{0,10}$")
 
 
 class ConsolePages(StaffConsole):

@@ -107,3 +107,15 @@ async def test_the_evaluation_sets_are_never_written(console, monkeypatch):
                               knowledge_dir=str(PROJECT_ROOT / "tests" / "data"))
     with pytest.raises(ValueError, match="never written"):
         await learn.assign(cfg, console.staff, "lan", QUESTION, "dat-dai", [QUESTION])
+
+
+async def test_a_new_miss_reaches_an_inbox_already_on_screen(console, monkeypatch):
+    from bot.staff import pages
+    monkeypatch.setitem(pages.TTL, "inbox", 0.0)  # "a few seconds" have passed
+    async with client() as http:
+        await login(http, console.url)
+        async with http.get(console.url + "/staff/inbox") as r:
+            assert "dang ky nuoi cho meo" not in await r.text()
+        await _ask(console, "dang ky nuoi cho meo")
+        async with http.get(console.url + "/staff/inbox") as r:
+            assert "dang ky nuoi cho meo" in await r.text()
