@@ -15,6 +15,7 @@ from bot.staff import memstore
 from bot.staff.records import DAY, SUSPECT_SCAN_DAYS, Account, Summary, day_number
 from bot.storage import queries
 from bot.storage.base import ReportQuery, Store
+from bot.storage.memory import MemoryStore
 from bot.storage.sqlite import SQLiteStore
 
 
@@ -213,7 +214,11 @@ def staff_store(store: Store) -> Any:
     """The staff side of `store` (SQLite tables, or the in-memory twin), made once."""
     found = getattr(store, "_staff_side", None)
     if found is None:
-        found = SQLiteStaff(store) if isinstance(store, SQLiteStore) \
-            else memstore.MemoryStaff(store)
-        store._staff_side = found  # type: ignore[attr-defined]
+        if isinstance(store, SQLiteStore):
+            found = SQLiteStaff(store)
+        elif isinstance(store, MemoryStore):
+            found = memstore.MemoryStaff(store)
+        else:
+            raise NotImplementedError(f"no staff tables in {type(store).__name__}")
+        setattr(store, "_staff_side", found)  # noqa: B010 - one staff side per store
     return found
