@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -11,9 +12,15 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.catalog import cli as catalog_cli
+from bot.channels.console import lenient_stdio
 from bot.config import Config, Secrets, load_config
 from bot.core.brain import build_brain
+from bot.knowledge.freshness import add_arguments as freshness_arguments
+from bot.knowledge.freshness import report_freshness
 from bot.knowledge.loader import KnowledgeError, catalogue_problems
+from bot.offices import cli as offices_cli
+from bot.privacy.logfilter import install as install_log_redaction
 from bot.staff import cli as staff_cli
 from bot.yamlio import YamlError
 
@@ -43,6 +50,8 @@ def cmd_kb_check(args: argparse.Namespace, config: Config) -> int:
         for error in strict:
             print(error, file=sys.stderr)
         print(f"{len(strict)} problem(s) found", file=sys.stderr)
+        return 1
+    if report_freshness(kb, args):
         return 1
     questions = sum(len(t.questions) for t in kb.topics.values())
     print(f"ok: {len(kb.topics)} topics ({len(kb.required_ids)} required by the catalogue, "
@@ -242,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("chat", help="chat in the console; pipe a transcript through stdin")
     kb = sub.add_parser("kb", help="knowledge base tools")
     kb.add_argument("action", choices=["check"])
+    freshness_arguments(kb)
     match = sub.add_parser("match", help="show what the bot would do with questions on stdin")
     match.add_argument("--json", action="store_true", help="one JSON object per line")
     ev = sub.add_parser("eval", help="measure matching on a labelled JSON Lines file")
@@ -266,6 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     flows = sub.add_parser("flows", help="guided flow tools")
     flows.add_argument("action", choices=["check", "list", "show"])
     flows.add_argument("id", nargs="?")
+    catalog_cli.register(sub)
+    offices_cli.register(sub)
     staff_cli.register(sub)
     return parser
 
@@ -273,8 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "run": cmd_run, "chat": cmd_chat, "kb": cmd_kb_check, "match": cmd_match,
     "eval": cmd_eval, "flows": cmd_flows, "link": cmd_link,
-    "report": cmd_report, "purge": cmd_purge, "export": cmd_export,
-    "staff": staff_cli.cmd_staff,
+    "report": cmd_report, "purge": cmd_purge, "export": cmd_export, "catalog": catalog_cli.run,
+    "offices": offices_cli.run, "staff": staff_cli.cmd_staff,
 }
 
 
@@ -288,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=config.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_redaction(dataclasses.astuple(Secrets.from_env()))
+    lenient_stdio()  # undecodable bytes on stdin become U+FFFD instead of a crash
     try:
         return COMMANDS[args.command](args, config)
     except KnowledgeError as exc:

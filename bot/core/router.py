@@ -11,10 +11,13 @@ from bot.core import answers, texts
 from bot.core.brain import Brain
 from bot.core.models import Button, Reply
 from bot.flows.engine import NAV_WORDS, FlowTurn
+from bot.knowledge.clock import vietnam_today
+from bot.knowledge.dated import for_day
 from bot.language.facets import FACETS
 from bot.language.normalize import MAX_INPUT_CHARS, nfc, tokenize
 from bot.matching.decide import Decision, decide
 from bot.matching.index import MatchResult
+from bot.offices import dialog as offices
 from bot.privacy.redact import redact, without_placeholders
 from bot.storage.base import FeedbackRecord, ReferralRecord, Store
 
@@ -112,9 +115,13 @@ class Router:
                 and parts[1] in FACETS:
             turn.topic, turn.facet, turn.outcome = parts[0], parts[1], "facet"
             turn.session["last_topic"] = {"id": parts[0], "at": turn.now}
-            turn.replies = [answers.facet_detail(self.kb.topics[parts[0]], parts[1],
-                                                 self.allow)]
+            topic = for_day(self.kb.topics[parts[0]], vietnam_today(turn.now))
+            turn.replies = [answers.facet_detail(topic, parts[1], self.allow)]
+            offices.after_answer(self, turn, topic, parts[1])
             handled = True
+        elif kind == "law" and parts and parts[0] in self.kb.topics:
+            turn.topic, turn.outcome = parts[0], "facet"
+            turn.replies, handled = [answers.legal_detail(self.kb.topics[parts[0]])], True
         elif kind == "none":
             turn.outcome = "none_of_these"
             asked = turn.session.pop("asked", None) or {}
@@ -130,7 +137,7 @@ class Router:
             handled = self._menu(turn, texts.FEEDBACK_THANKS)
         elif kind == "flow" and parts:
             handled = self._start_flow(turn, parts[0])
-        elif kind == "st" and len(parts) == 3 and parts[2].isdigit():
+        elif kind == "st" and len(parts) == 3 and _small_number(parts[2]) is not None:
             handled = self._apply(turn, self.engine.press(turn.session, parts[0], parts[1],
                                                           int(parts[2]), turn.now))
         elif kind == "nav" and parts:
@@ -159,7 +166,7 @@ class Router:
             turn.replies = [Reply(texts.GARBLED, (Button(texts.MENU_BUTTON, "menu"),))]
             return
         buttons = turn.session.get("buttons") or []
-        if normalized.isdigit() and len(normalized) <= 2 and buttons:
+        if _small_number(normalized) is not None and len(normalized) <= 2 and buttons:
             number = int(normalized)
             if 1 <= number <= len(buttons):
                 self.button(turn, buttons[number - 1])
@@ -183,6 +190,8 @@ class Router:
             turn.session.pop("awaiting", None)
         elif awaiting and not red.sensitive:
             self._comment(turn, red.text)
+            return
+        if offices.on_text(self, turn, text):  # the commune asked for a "where" answer
             return
         if self.engine.expired(turn.session, turn.now):
             # Back after a long pause: answer a real question (its reply carries the
@@ -280,7 +289,7 @@ class Router:
 
     def _answer_topic(self, turn: Turn, topic_id: str, facet: str | None, *, outcome: str,
                       score: float | None = None) -> bool:
-        topic = self.kb.topics[topic_id]
+        topic = for_day(self.kb.topics[topic_id], vietnam_today(turn.now))
         turn.topic, turn.facet, turn.outcome = topic_id, facet, outcome
         turn.session["last_topic"] = {"id": topic_id, "at": turn.now}
         if score is not None:
@@ -291,6 +300,7 @@ class Router:
             reply = Reply(reply.text, tuple(b for b in reply.buttons
                                             if not b.payload.startswith("flow:")), reply.links)
         turn.replies = [reply]
+        offices.after_answer(self, turn, topic, facet)
         return True
 
     def _answer_branch(self, turn: Turn, topic_id: str, tokens: tuple[str, ...],
@@ -405,6 +415,11 @@ def _staff_command(text: str | None) -> tuple[str, str] | None:
     command, _, arg = text.strip()[1:].partition(" ")
     command = command.split("@", 1)[0].lower()
     return (command, arg.strip()) if command in STAFF_COMMANDS else None
+
+
+def _small_number(text: str) -> int | None:
+    """`text` as an int when it is 1-3 ASCII digits: "²".isdigit() is True, int("²") fails."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else None
 
 
 BRANCH_SHARE = 0.75  # share of an option label's words the question must contain

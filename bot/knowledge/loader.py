@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.knowledge.dated import check_facts
 from bot.knowledge.learned import FILE_NAME as LEARNED_FILE
 from bot.knowledge.learned import apply_learned
 from bot.knowledge.links import link_allowed
@@ -145,6 +146,9 @@ def _check_topic_field(key: str, kind: str, value: Any, tid: str, path: str, lin
             if facet not in FACETS:
                 errs.add(path, value.line_of(facet),
                          f"{where}: unknown facet {facet!r} (one of {', '.join(FACETS)})")
+            elif isinstance(text, (LineDict, LineList)):  # facts with dates (dated.py)
+                for line, problem in check_facts(text, f"{where}.{facet}"):
+                    errs.add(path, line or value.line_of(facet), problem)
             elif not _is_text(text):
                 errs.add(path, value.line_of(facet), f"{where}.{facet}: expected text")
     elif kind == "online":

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.knowledge.dated import DatedFact
 
 KINDS = ("procedure", "guide", "safety", "contact")
 ONLINE_LEVELS = ("toan-trinh", "mot-phan", "khong-truc-tuyen", "khong-ap-dung")
@@ -41,6 +44,7 @@ TOPIC_FIELDS: dict[str, tuple[bool, str]] = {
     "reviewed": (True, "date"),
     "related": (False, "idlist"),
     "flow": (False, "id"),
+    "fee_label": (False, "text"),  # "Mức hưởng" when the money is received, not paid
 }
 ONLINE_FIELDS = {"level": True, "channels": False, "note": False}
 LINK_FIELDS = {"title": True, "url": True}
@@ -92,6 +96,8 @@ class Topic:
     links: tuple[LinkEntry, ...] = ()
     related: tuple[str, ...] = ()
     flow: str | None = None
+    dated: dict[str, tuple[DatedFact, ...]] = field(default_factory=dict)  # facets with dates
+    fee_label: str | None = None
     file: str = ""
     line: int = 0
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
@@ -103,8 +109,12 @@ class Topic:
     @classmethod
     def from_clean(cls, data: dict[str, Any], file: str, line: int) -> Topic:
         """Build a Topic from a mapping that already passed validation."""
+        from bot.knowledge.dated import parse_facts
+
         online = data.get("online")
-        return cls(
+        raw_facets = data.get("facets") or {}
+        dated = {k: parse_facts(v) for k, v in raw_facets.items() if not isinstance(v, str)}
+        topic = cls(
             id=data["id"], title=data["title"].strip(), kind=data["kind"],
             summary=" ".join(data["summary"].split()),
             questions=tuple(data["questions"]),
@@ -112,7 +122,7 @@ class Topic:
                           for s in data["sources"]),
             reviewed=data["reviewed"],
             keywords=tuple(data.get("keywords") or ()),
-            facets={k: v.strip() for k, v in (data.get("facets") or {}).items()},
+            facets={k: v.strip() for k, v in raw_facets.items() if isinstance(v, str)},
             online=Online(online["level"], tuple(online.get("channels") or ()),
                           online.get("note")) if online else None,
             agency=data.get("agency"),
@@ -120,8 +130,20 @@ class Topic:
             links=tuple(LinkEntry(x["title"], x["url"]) for x in data.get("links") or ()),
             related=tuple(data.get("related") or ()),
             flow=data.get("flow"), file=file, line=line,
-            key_lines=dict(getattr(data, "key_lines", {})),
+            key_lines=dict(getattr(data, "key_lines", {})), dated=dated,
+            fee_label=data.get("fee_label"),
         )
+        # Dated facets are written out for each turn's day; at load, all facts, so that
+        # matching and buttons see the facet.
+        return _with_all_facts(topic)
+
+
+def _with_all_facts(topic: Topic) -> Topic:
+    """Write dated facets out for the day of loading; each turn writes them out again."""
+    from bot.knowledge.clock import vietnam_today
+    from bot.knowledge.dated import for_day
+
+    return for_day(topic, vietnam_today()) if topic.dated else topic
 
 
 def _str_or_none(value: Any) -> str | None:

@@ -11,6 +11,7 @@ from bot.config import MatchingConfig
 from bot.language.normalize import has_diacritics
 from bot.matching.decide import decide
 from bot.matching.index import TopicIndex
+from bot.privacy.redact import redact, without_placeholders
 
 
 @dataclass
@@ -74,7 +75,8 @@ def evaluate(index: TopicIndex, cfg: MatchingConfig, items: list[dict[str, Any]]
     report = Report()
     for item in items:
         text, gold, gold_facet = item["text"], item.get("topic"), item.get("facet")
-        result = index.match(text)
+        # As the router does: what the bot matches is the redacted question.
+        result = index.match(without_placeholders(redact(text).text))
         decision = decide(result, cfg)
         ranked = [c.topic_id for c in result.candidates]
         splits = [report.overall,
