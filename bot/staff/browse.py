@@ -10,10 +10,12 @@ from bot.core.models import Incoming, numbered_text
 from bot.matching.decide import decide
 from bot.matching.index import Candidate
 from bot.privacy.pseudonym import Pseudonymizer
+from bot.staff.catalog_search import CatalogSearch, Hit
 from bot.storage.memory import MemoryStore
 
-CATALOG_NOTE = ("Danh mục thủ tục quốc gia chưa có trong bản này: trang này chỉ tra cứu các "
-                "chủ đề trong thư mục knowledge/.")
+CATALOG_NOTE = ("Thủ tục trong danh mục quốc gia: xếp theo độ giống giữa tên thủ tục và câu "
+                "hỏi (tra cứu cho cán bộ; trợ lý trả lời theo các chủ đề ở trên).")
+_catalog = CatalogSearch()
 
 
 @dataclass
@@ -27,6 +29,7 @@ class Explanation:
     normalized: str
     candidates: list[Candidate]
     replies: list[str]
+    procedures: list[Hit]
 
 
 async def explain(assistant: Assistant, text: str) -> Explanation:
@@ -43,4 +46,5 @@ async def explain(assistant: Assistant, text: str) -> Explanation:
     replies = await preview.handle(Incoming("console", "staff-preview", text=text))
     return Explanation(decision.outcome, decision.topic, decision.score, decision.facet,
                        result.normalized, list(result.candidates),
-                       [numbered_text(r) for r in replies])
+                       [numbered_text(r) for r in replies],
+                       _catalog.search(brain.catalog, text))

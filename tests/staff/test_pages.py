@@ -45,3 +45,14 @@ async def test_knowledge_browser_shows_the_exact_reply_and_the_candidates(consol
     assert 'class="reply"' in page and "<th>Điểm</th>" in page
     stats = await console.assistant.store.log_stats(ReportQuery())
     assert stats.turns == 0  # the preview is not logged as a citizen's turn
+
+
+async def test_knowledge_browser_lists_catalogue_procedures(console):
+    assert len(console.assistant.brain.catalog) > 0
+    async with client() as http:
+        await login(http, console.url, "xem")
+        async with http.get(console.url + "/staff/knowledge",
+                            params={"q": "dang ky khai sinh"}) as r:
+            page = await r.text()
+    table = page.split('id="procedures"', 1)[1].split("</table>", 1)[0]
+    assert "khai sinh" in table.lower() and "Không thấy thủ tục" not in table
