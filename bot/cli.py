@@ -141,9 +141,7 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
 
     channels = configured_channels(config, Secrets.from_env())
     if not channels and config.staff.enabled:  # the console chat, and /staff/ beside it
-        from bot.staff.serve import run_console_with_staff
-
-        return asyncio.run(run_console_with_staff(config))
+        return asyncio.run(staff_cli.run_console_with_staff(config))
     if not channels:
         print("Không có kênh nào được cấu hình (chưa có token): chạy trợ lý trên console.\n"
               "No channel token configured: starting the console chat.", file=sys.stderr)

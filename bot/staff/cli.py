@@ -70,3 +70,29 @@ def cmd_staff(args: argparse.Namespace, config: Config) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 1
+
+
+def _announce(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+async def run_console_with_staff(config: Config) -> int:
+    """`dvcbot run` with no chat channel but the staff console on: console chat + /staff/."""
+    from bot.app import Reloader, open_assistant
+    from bot.channels.console import run_console
+    from bot.httpserver import HttpServer
+    from bot.privacy.retention import daily_purge
+    from bot.staff.serve import attach
+
+    async with open_assistant(config) as assistant, \
+            daily_purge(assistant.store, config.storage.retention_days):
+        http = HttpServer(config.http.host, config.http.port)
+        await http.start()
+        reloader = Reloader(assistant, config)
+        task = asyncio.create_task(reloader.run())
+        try:
+            await attach(assistant, config, http, reloader.check, _announce)
+            return await run_console(assistant)
+        finally:
+            task.cancel()
+            await http.stop()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -35,7 +33,8 @@ async def session_key(assistant: Assistant) -> bytes:
 
 
 async def attach(assistant: Assistant, config: Config, http: HttpServer,
-                 reload: Callable[[], Any] | None = None) -> ConsolePages | None:
+                 reload: Callable[[], Any] | None = None,
+                 announce: Callable[[str], None] | None = None) -> ConsolePages | None:
     """Serve /staff/ on `http` when `staff.enabled`; say where the page is.
 
     Returns:
@@ -50,25 +49,6 @@ async def attach(assistant: Assistant, config: Config, http: HttpServer,
         http.add_route(method, path, handler)
     url = f"http://{config.http.host}:{http.bound_port}/staff/"
     log.info("staff console at %s", url)
-    print(f"Trang cán bộ (staff console): {url}", file=sys.stderr, flush=True)
+    if announce is not None:
+        announce(f"Trang cán bộ (staff console): {url}")
     return console
-
-
-async def run_console_with_staff(config: Config) -> int:
-    """`dvcbot run` with no chat channel but the staff console on: console chat + /staff/."""
-    from bot.app import Reloader, open_assistant
-    from bot.channels.console import run_console
-    from bot.privacy.retention import daily_purge
-
-    async with open_assistant(config) as assistant, \
-            daily_purge(assistant.store, config.storage.retention_days):
-        http = HttpServer(config.http.host, config.http.port)
-        await http.start()
-        reloader = Reloader(assistant, config)
-        task = asyncio.create_task(reloader.run())
-        try:
-            await attach(assistant, config, http, reloader.check)
-            return await run_console(assistant)
-        finally:
-            task.cancel()
-            await http.stop()
