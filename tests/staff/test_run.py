@@ -26,7 +26,7 @@ async def test_run_console_only_serves_the_staff_page_and_says_where(tmp_path):
             url = found.group(1) if found else None
         async with aiohttp.ClientSession() as http, http.get(url) as r:
             assert r.status == 200 and 'action="/staff/login"' in await r.text()
-        proc.stdin.write("lam cccd o dau\n".encode())
+        proc.stdin.write(b"lam cccd o dau\n")
         await proc.stdin.drain()
         proc.stdin.close()
         out, _ = await asyncio.wait_for(proc.communicate(), 60)
