@@ -53,6 +53,10 @@ def cmd_kb_check(args: argparse.Namespace, config: Config) -> int:
         return 1
     if report_freshness(kb, args):
         return 1
+    from bot.catalog.entries import unknown_codes
+
+    for warning in unknown_codes(kb.topics.values(), brain.catalog.procedures):
+        print(f"warning: {warning}", file=sys.stderr)  # the topic still answers its questions
     questions = sum(len(t.questions) for t in kb.topics.values())
     print(f"ok: {len(kb.topics)} topics ({len(kb.required_ids)} required by the catalogue, "
           f"all present), {questions} sample questions, {len(kb.abbreviations)} abbreviations, "
@@ -62,6 +66,7 @@ def cmd_kb_check(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_match(args: argparse.Namespace, config: Config) -> int:
     """Read questions from stdin, print what the assistant would do, one JSON per line."""
+    from bot.matching.codes import decision_codes
     from bot.matching.decide import Decision, decide
 
     brain = build_brain(config)
@@ -75,7 +80,8 @@ def cmd_match(args: argparse.Namespace, config: Config) -> int:
             # The assistant answers these with the main menu, never with a topic.
             decision = Decision("social", None, 0.0, None, ())
         row = {"text": text, "topic": decision.topic, "score": decision.score,
-               "facet": decision.facet, "suggestions": list(decision.suggestions)}
+               "facet": decision.facet, "suggestions": list(decision.suggestions),
+               "codes": decision_codes(brain.index, result.candidates, decision)}
         if args.json:
             print(json.dumps(row, ensure_ascii=False), flush=True)
         else:
@@ -89,7 +95,15 @@ def cmd_eval(args: argparse.Namespace, config: Config) -> int:
     from bot.matching.evaluate import evaluate, format_report, load_set
 
     brain = build_brain(config)
-    report = evaluate(brain.index, config.matching, load_set(args.file))
+    items = load_set(args.file)
+    if any("codes" in item for item in items):  # a catalogue set: hit@1 / hit@3 on codes
+        from bot.matching.codes import evaluate_codes, format_codes
+
+        codes = evaluate_codes(brain.index, config.matching, items)
+        print(json.dumps({"codes": codes.rates(), "errors": codes.errors}, ensure_ascii=False,
+                         indent=2) if args.json else format_codes(codes, args.max_errors))
+        return 0
+    report = evaluate(brain.index, config.matching, items)
     if args.json:
         print(json.dumps({"all": report.overall.rates(),
                           "with_diacritics": report.with_marks.rates(),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.catalog.effective import catalog_stamp, effective_catalog
+from bot.catalog.entries import procedure_entries
 from bot.catalog.store import Catalog, CatalogError
 from bot.config import Config
 from bot.flows.engine import FlowEngine
@@ -59,8 +60,8 @@ def build_brain(config: Config) -> Brain:
         errors.append(YamlError(exc.path, 1, exc.problem))
     if errors:
         raise KnowledgeError(errors)
-    return Brain(kb, TopicIndex(kb), flows, FlowEngine(flows, config.flows.expiry_hours * 3600),
-                 catalog)
+    index = TopicIndex(kb, extra=procedure_entries(catalog.procedures.values()))
+    return Brain(kb, index, flows, FlowEngine(flows, config.flows.expiry_hours * 3600), catalog)
 
 
 def source_stamp(config: Config) -> tuple[tuple[str, float], ...]:

@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from bot.catalog import routing as catalog
+from bot.catalog.entries import procedure_titles
 from bot.config import Config
 from bot.core import answers, texts
 from bot.core.brain import Brain
@@ -16,6 +18,7 @@ from bot.knowledge.dated import for_day
 from bot.language.facets import FACETS
 from bot.language.normalize import MAX_INPUT_CHARS, nfc, tokenize
 from bot.matching.decide import Decision, decide
+from bot.matching.entries import code_of
 from bot.matching.index import MatchResult
 from bot.offices import dialog as offices
 from bot.privacy.redact import redact, without_placeholders
@@ -68,6 +71,7 @@ class Router:
         turn.outcome = "staff"
         turn.redacted = turn.normalized = f"/{command}"
         titles = {tid: topic.title for tid, topic in self.kb.topics.items()}
+        titles.update(procedure_titles(self.brain.catalog.procedures.values()))
         text = await staff_reply(self.store, command, arg, turn.now, self.brain.flows, titles)
         turn.replies = [Reply(text, (Button(texts.MENU_BUTTON, "menu"),))]
 
@@ -102,7 +106,9 @@ class Router:
         kind, _, rest = payload.partition(":")
         parts = rest.split(":") if rest else []
         handled = False
-        if kind == "menu":
+        if kind in catalog.BUTTON_KINDS:
+            handled = catalog.button(turn, self.brain, kind, parts)
+        elif kind == "menu":
             handled = self._menu(turn)
         elif kind == "grp" and parts:
             reply = answers.group_menu(self.kb, parts[0])
@@ -253,21 +259,31 @@ class Router:
         recent = self._recent_topic(turn)
         if recent and self._is_follow_up(result, decision, recent):
             # "phí bao nhiêu?" right after an answer asks about that same topic.
-            self._answer_topic(turn, recent, result.facet, outcome="answer")
+            if not catalog.answer(turn, self.brain, recent, result.facet):
+                self._answer_topic(turn, recent, result.facet, outcome="answer")
             turn.replies = [*prefix, *turn.replies]
             return
         turn.score, turn.facet = decision.score, decision.facet
-        if decision.outcome == "answer" and decision.topic:
+        if decision.outcome == "answer" and decision.topic not in self.kb.topics:
+            catalog.answer(turn, self.brain, str(decision.topic), decision.facet)
+            turn.score = decision.score
+            turn.replies[-1] = catalog.with_variants(turn.replies[-1], self.kb, self.brain,
+                                                     result.variants, decision.facet)
+        elif decision.outcome == "answer" and decision.topic:
             if decision.facet is not None or not self._answer_branch(
                     turn, decision.topic, result.tokens, decision.score):
                 self._answer_topic(turn, decision.topic, decision.facet, outcome="answer",
                                    score=decision.score)
+                if result.best is not None and turn.replies:
+                    turn.replies[-1] = catalog.with_variants(
+                        catalog.with_code(turn.replies[-1], self.brain, result.best.code),
+                        self.kb, self.brain, result.variants, decision.facet)
         elif decision.outcome == "suggest":
             turn.outcome = "suggest"
             turn.topic = decision.suggestions[0]
             turn.session["asked"] = {"text": text, "normalized": turn.normalized,
                                      "topic": turn.topic}
-            turn.replies = [answers.suggestions(self.kb, list(decision.suggestions),
+            turn.replies = [catalog.suggestions(self.kb, self.brain, list(decision.suggestions),
                                                 decision.facet)]
         elif (sensitive or personal) and not result.content:  # only a number, no question
             turn.outcome = "safety"
@@ -363,7 +379,8 @@ class Router:
         """The topic answered in this conversation within FOLLOW_UP_SECONDS, if any."""
         last = turn.session.get("last_topic") or {}
         tid = last.get("id")
-        if tid in self.kb.topics and turn.now - float(last.get("at", 0)) <= FOLLOW_UP_SECONDS:
+        known = tid in self.kb.topics or catalog.procedure(self.brain, code_of(str(tid)))
+        if known and turn.now - float(last.get("at", 0)) <= FOLLOW_UP_SECONDS:
             return str(tid)
         return None
 
@@ -379,9 +396,13 @@ class Router:
         return True
 
     def _feedback(self, turn: Turn, kind: str, ident: str, vote: str) -> bool:
-        if kind not in ("t", "f") or vote not in ("up", "down"):
+        if kind not in ("t", "f", "c") or vote not in ("up", "down"):
             return False
-        if kind == "t" and ident not in self.kb.topics:
+        if kind == "c":  # a catalogue procedure, logged by its entry id "tthc-<code>"
+            ident, kind = catalog.feedback_target(self.brain, ident) or "", "t"
+            if not ident:
+                return False
+        elif kind == "t" and ident not in self.kb.topics:
             return False
         if kind == "f" and ident not in self.brain.flows:  # forged: keep the log clean
             return False

@@ -24,6 +24,7 @@ from bot.knowledge.schema import (
     SOURCE_FIELDS,
     TOPIC_FIELDS,
     Topic,
+    procedure_code,
 )
 from bot.language.facets import FACETS
 from bot.yamlio import LineDict, LineList, YamlError, load_file
@@ -135,6 +136,9 @@ def _check_topic_field(key: str, kind: str, value: Any, tid: str, path: str, lin
     elif kind in ("strlist", "idlist"):
         if not isinstance(value, LineList) or not all(_is_text(v) for v in value):
             errs.add(path, line, f"{where}: expected a list of text items")
+    elif kind == "codes":
+        if not isinstance(value, LineList) or not all(procedure_code(v) for v in value):
+            errs.add(path, line, f"{where}: expected a list of procedure codes like 1.001193")
     elif kind == "date":
         if not isinstance(value, dt.date):
             errs.add(path, line, f"{where}: expected a date YYYY-MM-DD, got {value!r}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -44,8 +45,10 @@ TOPIC_FIELDS: dict[str, tuple[bool, str]] = {
     "reviewed": (True, "date"),
     "related": (False, "idlist"),
     "flow": (False, "id"),
+    "codes": (False, "codes"),
     "fee_label": (False, "text"),  # "Mức hưởng" when the money is received, not paid
 }
+CODE_RE = re.compile(r"^\d{1,2}\.\d{6}$")  # a national procedure code: "1.001193"
 ONLINE_FIELDS = {"level": True, "channels": False, "note": False}
 LINK_FIELDS = {"title": True, "url": True}
 SOURCE_FIELDS = {"url": True, "title": True, "date": False}
@@ -96,6 +99,7 @@ class Topic:
     links: tuple[LinkEntry, ...] = ()
     related: tuple[str, ...] = ()
     flow: str | None = None
+    codes: tuple[str, ...] = ()  # national procedure codes this topic answers for
     dated: dict[str, tuple[DatedFact, ...]] = field(default_factory=dict)  # facets with dates
     fee_label: str | None = None
     file: str = ""
@@ -130,6 +134,7 @@ class Topic:
             links=tuple(LinkEntry(x["title"], x["url"]) for x in data.get("links") or ()),
             related=tuple(data.get("related") or ()),
             flow=data.get("flow"), file=file, line=line,
+            codes=tuple(procedure_code(c) or "" for c in data.get("codes") or ()),
             key_lines=dict(getattr(data, "key_lines", {})), dated=dated,
             fee_label=data.get("fee_label"),
         )
@@ -144,6 +149,16 @@ def _with_all_facts(topic: Topic) -> Topic:
     from bot.knowledge.dated import for_day
 
     return for_day(topic, vietnam_today()) if topic.dated else topic
+
+
+def procedure_code(value: Any) -> str | None:
+    """A procedure code as written in YAML ("1.001193", or the number 1.001193 that YAML
+    reads as a float), in its canonical six-decimal form; None when it is not one."""
+    if isinstance(value, float):
+        value = f"{value:.6f}"
+    if isinstance(value, str) and CODE_RE.match(value.strip()):
+        return value.strip()
+    return None
 
 
 def _str_or_none(value: Any) -> str | None:
