@@ -43,7 +43,7 @@ class ConsolePages(StaffConsole):
     async def overview(self, request: web.Request, account: Account,
                        session: Session) -> web.Response:
         query = self.query(request, account)
-        data = await self.pages.overview(query, self.brain.flows, self.titles())
+        data = await self.pages.overview(query, self.brain.flows, self.names())
         peak = max([n for _, n in data.weekly] or [1])
         return self.render("overview.html", request, account, session, data=data, peak=peak,
                            filters=self._filters(request, account))
@@ -54,7 +54,7 @@ class ConsolePages(StaffConsole):
         data = await self.pages.inbox(query, self.brain.flows)
         topics = sorted(self.titles().items(), key=lambda kv: kv[1])
         return self.render("inbox.html", request, account, session, data=data, topics=topics,
-                           titles=self.titles(), notice=notice, problems=problems or [],
+                           titles=self.names(), notice=notice, problems=problems or [],
                            filters=self._filters(request, account))
 
     async def decide(self, request: web.Request, account: Account,
@@ -150,7 +150,7 @@ class ConsolePages(StaffConsole):
         text = request.query.get("q", "").strip()[:300]
         result = await browse.explain(self.assistant, text) if text else None
         return self.render("knowledge.html", request, account, session, q=text,
-                           result=result, titles=self.titles(),
+                           result=result, titles=self.names(),
                            catalog_note=browse.CATALOG_NOTE)
 
     async def audit(self, request: web.Request, account: Account,

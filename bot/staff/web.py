@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
+from bot.catalog.entries import procedure_titles
 from bot.core.assistant import Assistant
 from bot.reports.window import VN, parse_window
 from bot.staff import accounts
@@ -40,6 +41,7 @@ class StaffConsole:
         self.staff = staff_store(assistant.store)
         self.pages = Pages(assistant.store, self.staff)
         self.limiter = accounts.AddressLimiter()
+        self._names: tuple[Any, dict[str, str]] = (None, {})
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -96,7 +98,17 @@ class StaffConsole:
         return self.assistant.brain
 
     def titles(self) -> dict[str, str]:
+        """Curated topics by id (what the inbox can assign to, what posters open)."""
         return {tid: t.title for tid, t in self.brain.kb.topics.items()}
+
+    def names(self) -> dict[str, str]:
+        """Topics and catalogue procedures by entry id, for figures that name either."""
+        catalog = getattr(self.brain, "catalog", None)
+        version = (self.brain.kb.version, getattr(catalog, "version", ""))
+        if self._names[0] != version:
+            names = procedure_titles(catalog.procedures.values()) if catalog else {}
+            self._names = (version, {**names, **self.titles()})
+        return self._names[1]
 
     # -- login ----------------------------------------------------------------------------
 
