@@ -77,9 +77,13 @@ def cmd_match(args: argparse.Namespace, config: Config) -> int:
 def cmd_eval(args: argparse.Namespace, config: Config) -> int:
     """Print accuracy figures and errors for a labelled JSON Lines file."""
     from bot.matching.evaluate import evaluate, format_report, load_set
+    from bot.safety.cli import print_scam_eval
 
+    items = load_set(args.file)
+    if print_scam_eval(items, args.json):  # {"text", "scam"} lines: the scam detector
+        return 0
     brain = build_brain(config)
-    report = evaluate(brain.index, config.matching, load_set(args.file))
+    report = evaluate(brain.index, config.matching, items)
     if args.json:
         print(json.dumps({"all": report.overall.rates(),
                           "with_diacritics": report.with_marks.rates(),

@@ -16,6 +16,8 @@ from bot.language.normalize import MAX_INPUT_CHARS, nfc, tokenize
 from bot.matching.decide import Decision, decide
 from bot.matching.index import MatchResult
 from bot.privacy.redact import redact, without_placeholders
+from bot.safety.scam import SCAM_TOPIC, detect_scam
+from bot.safety.texts import SCAM_WARNING
 from bot.storage.base import FeedbackRecord, ReferralRecord, Store
 
 if TYPE_CHECKING:
@@ -232,6 +234,9 @@ class Router:
             prefix.append(Reply(texts.SAFETY))
         elif personal:
             prefix.append(Reply(texts.SAFETY_ID))
+        scam = detect_scam(text).is_scam
+        if scam:  # "nhân viên bảo hiểm gọi bảo chuyển 500k": the warning before anything
+            prefix.insert(0, Reply(SCAM_WARNING))
         if index.is_greeting(text) or index.is_thanks(text):  # "ok", "cảm ơn", "chào"
             greeting = index.is_greeting(text)
             turn.outcome = "greeting" if greeting else "thanks"
@@ -260,6 +265,8 @@ class Router:
                                      "topic": turn.topic}
             turn.replies = [answers.suggestions(self.kb, list(decision.suggestions),
                                                 decision.facet)]
+        elif scam and SCAM_TOPIC in self.kb.topics:
+            self._answer_topic(turn, SCAM_TOPIC, None, outcome="answer")
         elif (sensitive or personal) and not result.content:  # only a number, no question
             turn.outcome = "safety"
             turn.replies = [answers.main_menu(self.kb, texts.MENU)]

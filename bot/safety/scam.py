@@ -1,0 +1,100 @@
+"""Spot messages that describe a scam: money, links, apps or codes asked for by a caller."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.language.normalize import fold, has_diacritics, nfc, tokenize
+
+
+def _words(*phrases: str) -> re.Pattern[str]:
+    """A pattern matching any of the folded phrases as whole words."""
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b")
+
+
+# Someone reached the citizen: a call, a message, a stranger, a claimed identity.
+CONTACT = _words(
+    r"goi(?! (?:len|tong dai|den|lai|1))(?: dien)?", r"nhan tin", r"tin nhan", "sms", "ket ban", "zalo",
+    "facebook", r"so la", r"nguoi la", r"tu xung", "xung", r"mao danh", r"gia danh", r"gia mao",
+    r"nguoi goi", r"ai do", r"co nguoi", r"nhan lam",
+)
+# ... and told them to do something (not "bao nhiêu", "bảo hiểm", "bao lâu").
+DEMAND = _words(r"bao(?! (?:nhieu|lau|gio|hiem|ho|cao))", "bat", r"yeu cau", r"de nghi",
+                "noi", "xin", r"nhan lam")
+DEMAND_MARKED = re.compile(r"\bđòi\b")  # "đòi" (demand), not "đổi" (change) or "đợi" (wait)
+TRANSFER = _words(
+    r"chuyen (?:tien|khoan|phi|\d+)", r"chuyen truoc", r"(?:nop|dong|gui|nap) (?:tien|\d+|phi)",
+    r"\d+ ?(?:k|nghin|ngan|trieu|tr)", r"so tai khoan",
+)
+LINK = _words("link", r"duong dan", r"bam vao", r"an vao", r"nhan vao", "click", r"quet ma",
+              r"bam phim")
+INSTALL = _words(r"cai (?:app|ung dung|phan mem|vao)", "apk", r"cai app", r"cai dat")
+SECRET = _words("otp", r"ma xac thuc", "passcode", r"mat khau", r"anh can cuoc", r"anh cccd",
+                r"so tai khoan")
+THREAT = _words(r"(?:bi|se) khoa", r"khoa tai khoan", r"bi loi", r"cap nhat", r"dong bo",
+                r"trung thuong", r"nhan qua", r"hoan (?:tien|thue)", r"vu an", r"rua tien",
+                r"ma tuy", r"cat dien", r"tai nan", r"trieu tap", "phat")
+SCAM_WORDS = _words(r"lua dao", r"bi lua", "lua", r"mao danh", r"gia danh", r"gia mao")
+URL = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*"
+                 r"\.(?:com|net|org|info|vip|xyz|top|site|online|cc|club|shop|app|link)\b")
+SCAM_TOPIC = "lua-dao"  # the knowledge-base topic answered when a scam names no other topic
+OFFICIAL = re.compile(r"(?:^|[./])gov\.vn\b")
+
+
+@dataclass(frozen=True)
+class ScamSignal:
+    """Why a message looks like a scam (empty `reasons`: it does not)."""
+
+    reasons: tuple[str, ...]
+
+    @property
+    def is_scam(self) -> bool:
+        """True when any reason was found."""
+        return bool(self.reasons)
+
+
+def _unofficial_url(text: str) -> bool:
+    """A web address that is not on a .gov.vn domain."""
+    return any(not OFFICIAL.search(m.group(0)) for m in URL.finditer(fold(text)))
+
+
+def _demands_by_word(text: str, plain: str) -> bool:
+    """ "đòi"; typed without diacritics, "doi" could be any of the three, so it counts."""
+    if has_diacritics(text):
+        return bool(DEMAND_MARKED.search(nfc(text).lower()))
+    return bool(re.search(r"\bdoi\b", plain))
+
+
+def detect_scam(text: str) -> ScamSignal:
+    """Read a citizen's message for the marks of a scam.
+
+    A request to transfer money, open a link, install an app or read out a code counts only
+    when someone else asked for it (a caller, a message, a stranger): "chuyển khoản nộp lệ phí
+    trên cổng" is an ordinary question, "nhân viên bảo hiểm gọi bảo chuyển 500k" is not.
+
+    Args:
+        text: the raw message (never stored by this function).
+
+    Returns:
+        The reasons found, empty for an ordinary question.
+    """
+    plain = " ".join(tokenize(text))
+    contact = bool(CONTACT.search(plain))
+    asked = contact and bool(DEMAND.search(plain) or _demands_by_word(text, plain))
+    reasons = []
+    if SCAM_WORDS.search(plain):
+        reasons.append("scam-words")
+    if _unofficial_url(text):
+        reasons.append("unofficial-link")
+    if TRANSFER.search(plain) and (asked or contact and THREAT.search(plain)):
+        reasons.append("transfer")
+    if LINK.search(plain) and contact:
+        reasons.append("link")
+    if INSTALL.search(plain) and contact:
+        reasons.append("install")
+    if SECRET.search(plain) and (asked or re.search(r"\bdoc\b", plain)) and contact:
+        reasons.append("secret")
+    if asked and THREAT.search(plain) and not reasons:
+        reasons.append("threat")
+    return ScamSignal(tuple(reasons))
