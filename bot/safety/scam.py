@@ -15,8 +15,8 @@ def _words(*phrases: str) -> re.Pattern[str]:
 
 # Someone reached the citizen: a call, a message, a stranger, a claimed identity.
 CONTACT = _words(
-    r"goi(?! (?:len|tong dai|den|lai|1))(?: dien)?", r"nhan tin", r"tin nhan", "sms", "ket ban", "zalo",
-    "facebook", r"so la", r"nguoi la", r"tu xung", "xung", r"mao danh", r"gia danh", r"gia mao",
+    r"goi(?! (?:len|tong dai|den|lai|1))(?: dien)?", r"nhan tin", r"tin nhan", "sms",
+    "ket ban", "zalo", "facebook", r"so la", r"nguoi la", r"tu xung", "xung", r"mao danh", r"gia danh", r"gia mao",
     r"nguoi goi", r"ai do", r"co nguoi", r"nhan lam",
 )
 # ... and told them to do something (not "bao nhiêu", "bảo hiểm", "bao lâu").
@@ -87,7 +87,7 @@ def detect_scam(text: str) -> ScamSignal:
         reasons.append("scam-words")
     if _unofficial_url(text):
         reasons.append("unofficial-link")
-    if TRANSFER.search(plain) and (asked or contact and THREAT.search(plain)):
+    if TRANSFER.search(plain) and (asked or (contact and THREAT.search(plain))):
         reasons.append("transfer")
     if LINK.search(plain) and contact:
         reasons.append("link")
