@@ -16,8 +16,8 @@ def _words(*phrases: str) -> re.Pattern[str]:
 # Someone reached the citizen: a call, a message, a stranger, a claimed identity.
 CONTACT = _words(
     r"goi(?! (?:len|tong dai|den|lai|1))(?: dien)?", r"nhan tin", r"tin nhan", "sms",
-    "ket ban", "zalo", "facebook", r"so la", r"nguoi la", r"tu xung", "xung", r"mao danh", r"gia danh", r"gia mao",
-    r"nguoi goi", r"ai do", r"co nguoi", r"nhan lam",
+    "ket ban", "zalo", "facebook", r"so la", r"nguoi la", r"tu xung", "xung", r"mao danh",
+    r"gia danh", r"gia mao", r"nguoi goi", r"ai do", r"co nguoi", r"nhan lam",
 )
 # ... and told them to do something (not "bao nhiêu", "bảo hiểm", "bao lâu").
 DEMAND = _words(r"bao(?! (?:nhieu|lau|gio|hiem|ho|cao))", "bat", r"yeu cau", r"de nghi",
