@@ -116,14 +116,16 @@ def cmd_flows(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_chat(args: argparse.Namespace, config: Config) -> int:
     """Chat in the console (also what `run` does when no channel is configured)."""
-    from bot.app import open_assistant
-    from bot.channels.console import run_console
+    from bot.app import Reloader, open_assistant
+    from bot.channels.console import log_to_file, run_console
     from bot.privacy.retention import daily_purge
+
+    log_to_file(Path(config.storage.path).with_name("dvcbot.log"))
 
     async def main() -> int:
         async with open_assistant(config) as assistant, \
                 daily_purge(assistant.store, config.storage.retention_days):
-            return await run_console(assistant)
+            return await run_console(assistant, reloader=Reloader(assistant, config))
 
     return asyncio.run(main())
 
