@@ -41,7 +41,7 @@ def test_ctrl_c_exits_without_waiting_for_enter(kb_copy) -> None:
                             cwd=kb_copy.root)
     os.close(read_end)
     try:
-        os.write(write_end, "xin chao\n".encode())
+        os.write(write_end, b"xin chao\n")
         assert proc.stdout is not None
         seen = b""
         while b"(G" not in seen:  # the first answer arrived: the chat loop is running

@@ -1,4 +1,4 @@
-"""Issue 15 item 9: the wheel carries knowledge/ and flows/; the installed command works anywhere."""
+"""Issue 15 item 9: the wheel carries knowledge/ and flows/; the command works anywhere."""
 
 from __future__ import annotations
 
