@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from bot.config import Config
 from bot.core import answers, texts
 from bot.core.brain import Brain
+from bot.core.comments import COMMENT_WINDOW_SECONDS as FEEDBACK_WINDOW_SECONDS
+from bot.core.comments import is_new_question, keeps_comment
 from bot.core.models import Button, Reply
 from bot.flows.engine import NAV_WORDS, FlowTurn
 from bot.language.facets import FACETS
@@ -30,7 +32,6 @@ TEAM_SEPARATOR = "__"
 MISS_FOLLOW_UP_WORDS = 2  # topic words a matchless facet question may carry and still follow up
 FOLLOW_UP_SECONDS = 2 * 3600  # a bare "bao lâu?" refers to the topic answered this long ago
 STAFF_COMMANDS = ("stats", "misses")
-FEEDBACK_WINDOW_SECONDS = 30 * 60  # a thumbs-down comment is expected soon after, or never
 
 
 class Router:
@@ -183,9 +184,15 @@ class Router:
         awaiting = turn.session.get("awaiting")
         if awaiting and turn.now - float(awaiting.get("ts", 0)) > FEEDBACK_WINDOW_SECONDS:
             turn.session.pop("awaiting", None)
-        elif awaiting and not red.sensitive:
-            self._comment(turn, red.text)
-            return
+        elif awaiting:
+            turn.session.pop("awaiting", None)  # one message answers the prompt, never two
+            if keeps_comment(red.kinds) and not is_new_question(
+                    index, self.config.matching, plain, without_placeholders(red.text)):
+                turn.session["awaiting"] = awaiting
+                self._comment(turn, red.text)
+                if red.sensitive:
+                    turn.replies = [Reply(texts.SAFETY_ID), *turn.replies]
+                return
         if self.engine.expired(turn.session, turn.now):
             # Back after a long pause: answer a real question (its reply carries the
             # "continue the guide" button); otherwise ask whether to continue.
