@@ -77,7 +77,7 @@ def topic_answer(topic: Topic, facet: str | None, allow: list[str], *,
     if topic.flow:
         buttons.append(Button(texts.FLOW_BUTTON, f"flow:{topic.flow}"))
     buttons += [Button(facet_label(f, topic), f"fac:{topic.id}:{f}")
-                for f in offered(topic.kind, topic.facets, facet)]
+                for f in offered(topic.kind, topic.facets, None)]
     if with_feedback:
         buttons += feedback_buttons("t", topic.id)
     buttons.append(Button(texts.MENU_BUTTON, "menu"))
@@ -99,7 +99,7 @@ def facet_detail(topic: Topic, facet: str, allow: list[str]) -> Reply:
     if topic.flow:
         buttons.append(Button(texts.FLOW_BUTTON, f"flow:{topic.flow}"))
     buttons += [Button(facet_label(f, topic), f"fac:{topic.id}:{f}")
-                for f in offered(topic.kind, topic.facets, facet)]
+                for f in offered(topic.kind, topic.facets, None)]
     buttons += feedback_buttons("t", topic.id)
     buttons.append(Button(texts.MENU_BUTTON, "menu"))
     return Reply(_clip(text, 1500), tuple(buttons), topic_links(topic, allow))

@@ -12,6 +12,7 @@ from bot.core.brain import Brain
 from bot.core.comments import COMMENT_WINDOW_SECONDS as FEEDBACK_WINDOW_SECONDS
 from bot.core.comments import is_new_question, keeps_comment
 from bot.core.models import Button, Reply
+from bot.core.wayback import stale_number_reply, with_way_back
 from bot.flows.engine import NAV_WORDS, FlowTurn
 from bot.language.facets import FACETS
 from bot.language.normalize import MAX_INPUT_CHARS, nfc, tokenize
@@ -91,10 +92,8 @@ class Router:
             return
         turn.outcome = "start"
         welcome = answers.main_menu(self.kb, texts.WELCOME)
-        resume = self.engine.resume_button(turn.session)
-        if resume is not None:  # a returning citizen mid-flow (console restart, Start again)
-            welcome = Reply(welcome.text, (resume, *welcome.buttons), welcome.links)
-        turn.replies = [welcome]
+        # A returning citizen mid-flow (console restart, Start again): the way back, last.
+        turn.replies = [with_way_back(welcome, self.engine, turn.session, say_so=True)]
 
     # --- buttons ----------------------------------------------------------------------
     def button(self, turn: Turn, payload: str) -> None:
@@ -166,6 +165,10 @@ class Router:
             number = int(normalized)
             if 1 <= number <= len(buttons):
                 self.button(turn, buttons[number - 1])
+                if turn.outcome == "stale_button":  # typed for a screen that has changed
+                    reply, turn.flow_id, turn.step_id = stale_number_reply(
+                        self.engine, turn.session, turn.now, answers.main_menu(self.kb))
+                    turn.outcome, turn.replies = "stale_number", [reply]
                 return
             if self._repeat_choices(turn, len(buttons)):
                 return
@@ -231,7 +234,8 @@ class Router:
 
     def _menu(self, turn: Turn, text: str = texts.MENU) -> bool:
         turn.outcome = "menu"
-        turn.replies = [answers.main_menu(self.kb, text)]
+        turn.replies = [with_way_back(answers.main_menu(self.kb, text), self.engine,
+                                      turn.session, say_so=True)]
         return True
 
     def _question(self, turn: Turn, text: str, sensitive: bool, personal: bool) -> None:
@@ -286,11 +290,8 @@ class Router:
         self._offer_resume(turn)
 
     def _offer_resume(self, turn: Turn) -> None:
-        """Mid-flow, put "continue the guide" first under the last reply."""
-        resume = self.engine.resume_button(turn.session)
-        if resume is not None:
-            last = turn.replies[-1]
-            turn.replies[-1] = Reply(last.text, (resume, *last.buttons), last.links)
+        """Mid-flow, put "continue the guide" last under the last reply."""
+        turn.replies[-1] = with_way_back(turn.replies[-1], self.engine, turn.session)
 
     def _answer_topic(self, turn: Turn, topic_id: str, facet: str | None, *, outcome: str,
                       score: float | None = None) -> bool:
