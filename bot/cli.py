@@ -53,6 +53,7 @@ def cmd_kb_check(args: argparse.Namespace, config: Config) -> int:
 def cmd_match(args: argparse.Namespace, config: Config) -> int:
     """Read questions from stdin, print what the assistant would do, one JSON per line."""
     from bot.matching.decide import Decision, decide
+    from bot.matching.overlap import sensible
 
     brain = build_brain(config)
     for line in sys.stdin:
@@ -60,7 +61,8 @@ def cmd_match(args: argparse.Namespace, config: Config) -> int:
         if not text.strip():
             continue
         result = brain.index.match(text)
-        decision = decide(result, config.matching)
+        decision = sensible(decide(result, config.matching), brain.index, brain.kb,
+                            result.tokens)
         if brain.index.is_greeting(text) or brain.index.is_thanks(text):
             # The assistant answers these with the main menu, never with a topic.
             decision = Decision("social", None, 0.0, None, ())

@@ -18,6 +18,7 @@ from bot.language.facets import FACETS
 from bot.language.normalize import MAX_INPUT_CHARS, nfc, tokenize
 from bot.matching.decide import Decision, decide
 from bot.matching.index import MatchResult
+from bot.matching.overlap import sensible
 from bot.privacy.redact import redact, without_placeholders
 from bot.safety.scam import SCAM_TOPIC, detect_scam
 from bot.safety.texts import SCAM_WARNING
@@ -256,7 +257,7 @@ class Router:
             self._offer_resume(turn)
             return
         result = index.match(without_placeholders(text))
-        decision = decide(result, self.config.matching)
+        decision = sensible(decide(result, self.config.matching), index, self.kb, result.tokens)
         recent = self._recent_topic(turn)
         if recent and self._is_follow_up(result, decision, recent):
             # "phí bao nhiêu?" right after an answer asks about that same topic.
