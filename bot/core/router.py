@@ -11,6 +11,7 @@ from bot.core import answers, texts
 from bot.core.brain import Brain
 from bot.core.comments import COMMENT_WINDOW_SECONDS as FEEDBACK_WINDOW_SECONDS
 from bot.core.comments import is_new_question, keeps_comment
+from bot.core.flowtopic import about_flow_topic, flow_topic
 from bot.core.models import Button, Reply
 from bot.core.wayback import stale_number_reply, with_way_back
 from bot.flows.engine import NAV_WORDS, FlowTurn
@@ -258,6 +259,12 @@ class Router:
             return
         result = index.match(without_placeholders(text))
         decision = sensible(decide(result, self.config.matching), index, self.kb, result.tokens)
+        in_flow = flow_topic(self.brain, turn.session)
+        if in_flow and about_flow_topic(self.brain, result, decision, in_flow):
+            self._answer_topic(turn, in_flow, result.facet, outcome="answer")
+            turn.replies = [*prefix, *turn.replies]
+            self._offer_resume(turn)
+            return
         recent = self._recent_topic(turn)
         if recent and self._is_follow_up(result, decision, recent):
             # "phí bao nhiêu?" right after an answer asks about that same topic.

@@ -1,0 +1,36 @@
+"""Issue 15 item 3: short facet or follow-up questions inside a guide refer to its topic first."""
+
+from __future__ import annotations
+
+import pytest
+
+FLOW = "khai-sinh-truc-tuyen"
+
+
+@pytest.mark.parametrize(("question", "facet"), [
+    ("le phi bao nhieu", "fee"),
+    ("quá hạn có bị phạt không", None),
+    ("mất bao lâu", "time"),
+    ("cần giấy tờ gì", "documents"),
+])
+async def test_a_short_question_in_a_guide_is_about_its_topic(assistant, say, store, question,
+                                                              facet) -> None:
+    await say(assistant, f"/start flow-{FLOW}")
+    replies = await say(assistant, question)
+    turn = store.turns[-1]
+    assert turn.topic == "khai-sinh", replies[-1].text
+    assert turn.outcome == "answer"
+    if facet:
+        assert turn.facet == facet
+    assert replies[-1].buttons[-1].payload == "nav:resume"  # and the way back to the guide
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    ("đổi bằng lái xe hết hạn ở đâu", "giay-phep-lai-xe"),
+    ("phí làm căn cước bao nhiêu", "can-cuoc"),
+])
+async def test_a_question_naming_another_topic_is_answered_on_that_topic(
+        assistant, say, store, question, topic) -> None:
+    await say(assistant, f"/start flow-{FLOW}")
+    await say(assistant, question)
+    assert store.turns[-1].topic == topic
