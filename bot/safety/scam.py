@@ -16,13 +16,17 @@ def _words(*phrases: str) -> re.Pattern[str]:
 # Someone reached the citizen: a call, a message, a stranger, a claimed identity.
 CONTACT = _words(
     r"goi(?! (?:len|tong dai|den|lai|1))(?: dien)?", r"nhan tin", r"tin nhan", "sms",
-    "ket ban", "zalo", "facebook", r"so la", r"nguoi la", r"tu xung", "xung", r"mao danh",
-    r"gia danh", r"gia mao", r"nguoi goi", r"ai do", r"co nguoi", r"nhan lam",
+    "ket ban", "zalo", "facebook", r"so la", r"nguoi la", r"tu xung", r"xung(?! quanh| dot)",
+    r"mao danh", r"gia danh", r"gia mao", r"nguoi goi", r"ai do", r"co nguoi(?! nha)",
+    r"nhan lam",
 )
-# ... and told them to do something (not "bao nhiêu", "bảo hiểm", "bao lâu").
-DEMAND = _words(r"bao(?! (?:nhieu|lau|gio|hiem|ho|cao))", "bat", r"yeu cau", r"de nghi",
-                "noi", "xin", r"nhan lam")
-DEMAND_MARKED = re.compile(r"\bđòi\b")  # "đòi" (demand), not "đổi" (change) or "đợi" (wait)
+# ... and told them to do something (not "bao nhiêu", "bảo hiểm", "bắt đầu"). Typed with
+# diacritics the words are read as typed: "nói" is not "nơi", "đòi" is not "đổi".
+DEMAND = _words(r"bao(?! (?:nhieu|lau|gio|hiem|ho|cao|ve|hanh|mat))",
+                r"bat(?! (?:dau|ky|buoc|dong))", r"yeu cau", r"de nghi", "noi", "xin",
+                r"nhan lam", "doi")
+DEMAND_MARKED = re.compile(r"\b(?:bảo(?! hiểm| vệ| hành| mật| quản)|bắt(?! đầu| buộc)|yêu cầu|"
+                           r"đề nghị|nói|xin|đòi|nhận làm)\b")
 TRANSFER = _words(
     r"chuyen (?:tien|khoan|phi|\d+)", r"chuyen truoc", r"(?:nop|dong|gui|nap) (?:tien|\d+|phi)",
     r"\d+ ?(?:k|nghin|ngan|trieu|tr)", r"so tai khoan",
@@ -35,7 +39,9 @@ SECRET = _words("otp", r"ma xac thuc", "passcode", r"mat khau", r"anh can cuoc",
 THREAT = _words(r"(?:bi|se) khoa", r"khoa tai khoan", r"bi loi", r"cap nhat", r"dong bo",
                 r"trung thuong", r"nhan qua", r"hoan (?:tien|thue)", r"vu an", r"rua tien",
                 r"ma tuy", r"cat dien", r"tai nan", r"trieu tap", "phat")
-SCAM_WORDS = _words(r"lua dao", r"bi lua", "lua", r"mao danh", r"gia danh", r"gia mao")
+SCAM_WORDS = _words(r"lua dao", r"bi lua", r"lua (?:mat|tien|chuyen|cai|doc)", r"mao danh",
+                    r"gia danh", r"gia mao")
+SCAM_WORDS_MARKED = re.compile(r"\blừa\b")  # not "lựa" (choose) nor "lúa" (rice)
 URL = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*"
                  r"\.(?:com|net|org|info|vip|xyz|top|site|online|cc|club|shop|app|link)\b")
 SCAM_TOPIC = "lua-dao"  # the knowledge-base topic answered when a scam names no other topic
@@ -59,13 +65,6 @@ def _unofficial_url(text: str) -> bool:
     return any(not OFFICIAL.search(m.group(0)) for m in URL.finditer(fold(text)))
 
 
-def _demands_by_word(text: str, plain: str) -> bool:
-    """ "đòi"; typed without diacritics, "doi" could be any of the three, so it counts."""
-    if has_diacritics(text):
-        return bool(DEMAND_MARKED.search(nfc(text).lower()))
-    return bool(re.search(r"\bdoi\b", plain))
-
-
 def detect_scam(text: str) -> ScamSignal:
     """Read a citizen's message for the marks of a scam.
 
@@ -81,9 +80,11 @@ def detect_scam(text: str) -> ScamSignal:
     """
     plain = " ".join(tokenize(text))
     contact = bool(CONTACT.search(plain))
-    asked = contact and bool(DEMAND.search(plain) or _demands_by_word(text, plain))
+    marked = nfc(text).lower() if has_diacritics(text) else None
+    asked = contact and bool(DEMAND_MARKED.search(marked) if marked is not None
+                             else DEMAND.search(plain))
     reasons = []
-    if SCAM_WORDS.search(plain):
+    if SCAM_WORDS.search(plain) or (marked is not None and SCAM_WORDS_MARKED.search(marked)):
         reasons.append("scam-words")
     if _unofficial_url(text):
         reasons.append("unofficial-link")
