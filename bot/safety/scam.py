@@ -18,15 +18,15 @@ CONTACT = _words(
     r"goi(?! (?:len|tong dai|den|lai|1))(?: dien)?", r"nhan tin", r"tin nhan", "sms",
     "ket ban", "zalo", "facebook", r"so la", r"nguoi la", r"tu xung", r"xung(?! quanh| dot)",
     r"mao danh", r"gia danh", r"gia mao", r"nguoi goi", r"ai do", r"co nguoi(?! nha)",
-    r"nhan lam",
+    r"nhan lam", r"trang web", r"ben kia", r"ho (?:bao|noi|goi|gui)",
 )
 # ... and told them to do something (not "bao nhiêu", "bảo hiểm", "bắt đầu"). Typed with
 # diacritics the words are read as typed: "nói" is not "nơi", "đòi" is not "đổi".
 DEMAND = _words(r"bao(?! (?:nhieu|lau|gio|hiem|ho|cao|ve|hanh|mat))",
                 r"bat(?! (?:dau|ky|buoc|dong))", r"yeu cau", r"de nghi", "noi", "xin",
-                r"nhan lam", "doi")
+                r"nhan lam", "doi", "keu")
 DEMAND_MARKED = re.compile(r"\b(?:bảo(?! hiểm| vệ| hành| mật| quản)|bắt(?! đầu| buộc)|yêu cầu|"
-                           r"đề nghị|nói|xin|đòi|nhận làm)\b")
+                           r"đề nghị|nói|xin|đòi|nhận làm|kêu)\b")
 TRANSFER = _words(
     r"chuyen (?:tien|khoan|phi|\d+)", r"chuyen truoc", r"(?:nop|dong|gui|nap) (?:tien|\d+|phi)",
     r"\d+ ?(?:k|nghin|ngan|trieu|tr)", r"so tai khoan",
@@ -34,13 +34,21 @@ TRANSFER = _words(
 LINK = _words("link", r"duong dan", r"bam vao", r"an vao", r"nhan vao", "click", r"quet ma",
               r"bam phim")
 INSTALL = _words(r"cai (?:app|ung dung|phan mem|vao)", "apk", r"cai app", r"cai dat")
+OUTSIDE_STORE = _words(r"ngoai (?:ch play|app store|cua hang)", r"file apk")
+# A link or app the citizen calls strange ("link lạ"); folded "la" is also "là" (is).
+STRANGE_MARKED = re.compile(r"\b(?:link|đường dẫn|app|ứng dụng|trang web|số) lạ\b")
+STRANGE = _words(r"(?:link|duong dan|app|ung dung) la(?! (?:gi|cua|o|sao|trang|dung|the|link))")
 SECRET = _words("otp", r"ma xac thuc", "passcode", r"mat khau", r"anh can cuoc", r"anh cccd",
                 r"so tai khoan")
+# The citizen read out or handed over a code.
+GAVE = _words("doc", "dua", r"cung cap", r"gui (?:cho|lai cho)")
 THREAT = _words(r"(?:bi|se) khoa", r"khoa tai khoan", r"bi loi", r"cap nhat", r"dong bo",
                 r"trung thuong", r"nhan qua", r"hoan (?:tien|thue)", r"vu an", r"rua tien",
-                r"ma tuy", r"cat dien", r"tai nan", r"trieu tap", "phat")
+                r"ma tuy", r"cat dien", r"tai nan", r"trieu tap", "phat",
+                r"kich hoat")
 SCAM_WORDS = _words(r"lua dao", r"bi lua", r"lua (?:mat|tien|chuyen|cai|doc)", r"mao danh",
-                    r"gia danh", r"gia mao")
+                    r"gia danh", r"gia mao", r"(?:app|ung dung|trang|web|vneid) gia",
+                    r"that (?:hay|va|voi)(?: \w+){0,4} gia")
 SCAM_WORDS_MARKED = re.compile(r"\blừa\b")  # not "lựa" (choose) nor "lúa" (rice)
 URL = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*"
                  r"\.(?:com|net|org|info|vip|xyz|top|site|online|cc|club|shop|app|link)\b")
@@ -83,19 +91,20 @@ def detect_scam(text: str) -> ScamSignal:
     marked = nfc(text).lower() if has_diacritics(text) else None
     asked = contact and bool(DEMAND_MARKED.search(marked) if marked is not None
                              else DEMAND.search(plain))
-    reasons = []
-    if SCAM_WORDS.search(plain) or (marked is not None and SCAM_WORDS_MARKED.search(marked)):
-        reasons.append("scam-words")
-    if _unofficial_url(text):
-        reasons.append("unofficial-link")
-    if TRANSFER.search(plain) and (asked or (contact and THREAT.search(plain))):
-        reasons.append("transfer")
-    if LINK.search(plain) and contact:
-        reasons.append("link")
-    if INSTALL.search(plain) and contact:
-        reasons.append("install")
-    if SECRET.search(plain) and (asked or re.search(r"\bdoc\b", plain)) and contact:
-        reasons.append("secret")
-    if asked and THREAT.search(plain) and not reasons:
+    threat = bool(THREAT.search(plain))
+    checks = {
+        "scam-words": SCAM_WORDS.search(plain)
+        or (marked is not None and SCAM_WORDS_MARKED.search(marked)),
+        "unofficial-link": _unofficial_url(text),
+        "transfer": TRANSFER.search(plain) and (asked or (contact and threat)),
+        "link": LINK.search(plain) and contact,
+        "strange-link": STRANGE_MARKED.search(marked) if marked is not None
+        else STRANGE.search(plain),
+        "install": INSTALL.search(plain) and contact,
+        "outside-store": OUTSIDE_STORE.search(plain),
+        "secret": SECRET.search(plain) and contact and (asked or GAVE.search(plain)),
+    }
+    reasons = [name for name, hit in checks.items() if hit]
+    if asked and threat and not reasons:
         reasons.append("threat")
     return ScamSignal(tuple(reasons))
