@@ -133,7 +133,7 @@ class Router:
             turn.session.pop("awaiting", None)
             handled = self._menu(turn, texts.FEEDBACK_THANKS)
         elif kind == "flow" and parts:
-            handled = self._start_flow(turn, parts[0])
+            handled = self._start_flow(turn, parts[0], resume_same=True)
         elif kind == "st" and len(parts) == 3 and parts[2].isdigit():
             handled = self._apply(turn, self.engine.press(turn.session, parts[0], parts[1],
                                                           int(parts[2]), turn.now))
@@ -380,7 +380,11 @@ class Router:
             return str(tid)
         return None
 
-    def _start_flow(self, turn: Turn, flow_id: str) -> bool:
+    def _start_flow(self, turn: Turn, flow_id: str, *, resume_same: bool = False) -> bool:
+        current = self.engine.active(turn.session)
+        if resume_same and current is not None and current[0].id == flow_id:
+            # "🧭 Hướng dẫn từng bước" under an answer given mid-guide: continue, not restart.
+            return self._apply(turn, self.engine.navigate(turn.session, "resume", turn.now))
         return self._apply(turn, self.engine.start(turn.session, flow_id, turn.now))
 
     def _apply(self, turn: Turn, flow_turn: FlowTurn | None) -> bool:

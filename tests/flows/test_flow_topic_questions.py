@@ -34,3 +34,27 @@ async def test_a_question_naming_another_topic_is_answered_on_that_topic(
     await say(assistant, f"/start flow-{FLOW}")
     await say(assistant, question)
     assert store.turns[-1].topic == topic
+
+
+async def test_the_guide_button_under_an_answer_continues_the_guide_in_progress(
+        assistant, brain, say, press, store) -> None:
+    flow = brain.flows[FLOW]
+    await say(assistant, f"/start flow-{FLOW}")
+    await say(assistant, "1")
+    here = store.turns[-1].step_id
+    assert here != flow.start
+    await say(assistant, "le phi bao nhieu")
+    replies = await press(assistant, f"flow:{FLOW}")
+    assert store.turns[-1].step_id == here  # not back to the first screen
+    assert replies[-1].text.startswith(flow.steps[here].text)
+
+
+async def test_typing_the_guide_buttons_number_also_continues(assistant, brain, say,
+                                                              store) -> None:
+    await say(assistant, f"/start flow-{FLOW}")
+    await say(assistant, "1")
+    here = store.turns[-1].step_id
+    answer = (await say(assistant, "le phi bao nhieu"))[-1]
+    number = [b.payload for b in answer.buttons].index(f"flow:{FLOW}") + 1
+    await say(assistant, str(number))
+    assert store.turns[-1].step_id == here
