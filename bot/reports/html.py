@@ -49,6 +49,7 @@ def _svg(fig: Figure) -> str:
 
 
 TOP_ROWS = 8  # rows shown per section on a phone before "Xem thêm"
+OPEN_FUNNELS = 2  # guides shown open; the others collapse under their title
 
 
 def _clip(label: str, limit: int = 38) -> str:
@@ -186,13 +187,19 @@ def to_html(report: Report) -> str:
                [[_with_note(f.title, " · ".join(f.comments[:5])), f.up, f.down]
                 for f in report.feedback]),
         "<h2>Hướng dẫn từng bước</h2>"]
-    for f in report.funnels:
-        parts.append(f"<h3>{html.escape(f.title)}</h3><p class=muted>bắt đầu {f.started} · "
-                     f"hoàn thành {f.completed} ({f.completion_rate:.0%}) · thoát {f.cancelled}"
-                     f" · bỏ dở {f.abandoned} · đang làm {f.in_progress}</p>")
-        parts.append(_figure(charts.get(f"funnel:{f.flow}")))
-        parts.append(_table(["Bước", "Đến", "Bỏ dở tại đây", "Thoát tại đây"],
-                            [[s.step, s.reached, s.abandoned, s.cancelled] for s in f.steps]))
+    for i, f in enumerate(report.funnels):
+        # The first guides open; each further one is a tap away, so a phone page stays short.
+        head = (f"<h3>{html.escape(f.title)}</h3><p class=muted>bắt đầu {f.started} · "
+                f"hoàn thành {f.completed} ({f.completion_rate:.0%}) · thoát {f.cancelled}"
+                f" · bỏ dở {f.abandoned} · đang làm {f.in_progress}</p>")
+        body = _figure(charts.get(f"funnel:{f.flow}")) + _table(
+            ["Bước", "Đến", "Bỏ dở tại đây", "Thoát tại đây"],
+            [[s.step, s.reached, s.abandoned, s.cancelled] for s in f.steps])
+        if i < OPEN_FUNNELS:
+            parts += [head, body]
+        else:
+            parts.append(f"<details><summary>{html.escape(f.title)}</summary>{head}{body}"
+                         "</details>")
     parts += ["<h2>Giới thiệu theo tổ</h2>",
               _table(["Tổ", "Lượt vào", "Người", "Lượt tin", "Trượt"],
                      [[r["team"], r["arrivals"], r["users"], r["turns"], r["misses"]]

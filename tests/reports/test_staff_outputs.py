@@ -58,3 +58,15 @@ def test_csv_export_times_are_iso_8601_in_vietnam_time(kb_copy: KbCopy) -> None:
     ts = rows[1][rows[0].index("ts")]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00", ts), ts
     assert dt.datetime.fromisoformat(ts).utcoffset() == dt.timedelta(hours=7)
+
+
+async def test_guides_after_the_first_two_collapse_under_their_titles() -> None:
+    import dataclasses
+
+    report = await _report()
+    funnel = report.funnels[0]
+    many = [dataclasses.replace(funnel, flow=f"f{i}", title=f"Hướng dẫn {i}") for i in range(5)]
+    page = to_html(dataclasses.replace(report, funnels=many))
+    guides = page.split("<h2>Hướng dẫn từng bước</h2>")[1].split("<h2>")[0]
+    assert guides.count("<details><summary>Hướng dẫn") == 3
+    assert guides.index("<h3>Hướng dẫn 1</h3>") < guides.index("<details>")
