@@ -28,6 +28,8 @@ def _clip(text: str, limit: int) -> str:
 
 def facet_label(facet: str, topic: Topic) -> str:
     """The facet's button label; guides and contacts are done, not filed ("Làm ở đâu")."""
+    if facet == "fee" and topic.fee_label:
+        return topic.fee_label
     return kind_label(facet, topic.kind)
 
 
@@ -78,6 +80,8 @@ def topic_answer(topic: Topic, facet: str | None, allow: list[str], *,
         buttons.append(Button(texts.FLOW_BUTTON, f"flow:{topic.flow}"))
     buttons += [Button(facet_label(f, topic), f"fac:{topic.id}:{f}")
                 for f in offered(topic.kind, topic.facets, None)]
+    if topic.legal_basis:
+        buttons.append(Button(texts.LEGAL_BUTTON, f"law:{topic.id}"))
     if with_feedback:
         buttons += feedback_buttons("t", topic.id)
     buttons.append(Button(texts.MENU_BUTTON, "menu"))
@@ -92,17 +96,25 @@ def facet_detail(topic: Topic, facet: str, allow: list[str]) -> Reply:
         extra.append(f"Cơ quan giải quyết: {topic.agency}")
     if facet == "where" and topic.online and topic.online.note:
         extra.append(topic.online.note.strip())
-    if facet in ("fee", "time") and topic.legal_basis:
-        extra.append("Căn cứ: " + "; ".join(topic.legal_basis[:3]))
     text = "\n".join([f"📌 {topic.title} · {facet_label(facet, topic)}", body, *extra])
     buttons = []
     if topic.flow:
         buttons.append(Button(texts.FLOW_BUTTON, f"flow:{topic.flow}"))
     buttons += [Button(facet_label(f, topic), f"fac:{topic.id}:{f}")
                 for f in offered(topic.kind, topic.facets, None)]
+    if topic.legal_basis:
+        buttons.append(Button(texts.LEGAL_BUTTON, f"law:{topic.id}"))
     buttons += feedback_buttons("t", topic.id)
     buttons.append(Button(texts.MENU_BUTTON, "menu"))
     return Reply(_clip(text, 1500), tuple(buttons), topic_links(topic, allow))
+
+
+def legal_detail(topic: Topic) -> Reply:
+    """The legal documents behind a topic, shown only when the citizen asks for them."""
+    lines = [f"📌 {topic.title} · {texts.LEGAL_BUTTON}", *(f"- {x}" for x in topic.legal_basis)]
+    buttons = [Button(facet_label(f, topic), f"fac:{topic.id}:{f}")
+               for f in offered(topic.kind, topic.facets, None)]
+    return Reply(_clip("\n".join(lines), 1500), (*buttons, Button(texts.MENU_BUTTON, "menu")))
 
 
 def main_menu(kb: KnowledgeBase, text: str = texts.MENU) -> Reply:

@@ -75,8 +75,12 @@ def shares_meaning(index: TopicIndex, kb: KnowledgeBase, tokens: Sequence[str],
 
 def meaningful(index: TopicIndex, kb: KnowledgeBase, tokens: Sequence[str],
                topic_ids: Iterable[str]) -> tuple[str, ...]:
-    """The suggestions that share meaning with the question, in their order."""
-    return tuple(t for t in topic_ids if shares_meaning(index, kb, tokens, t))
+    """The suggestions that share meaning with the question, in their order.
+
+    Only knowledge-base topics are checked; catalogue procedures keep their own ranking rules.
+    """
+    return tuple(t for t in topic_ids
+                 if t not in kb.topics or shares_meaning(index, kb, tokens, t))
 
 
 def sensible(decision: Decision, index: TopicIndex, kb: KnowledgeBase,

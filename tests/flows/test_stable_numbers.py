@@ -17,13 +17,16 @@ async def test_facet_choices_keep_their_numbers_across_follow_ups(assistant, say
     answer = (await say(assistant, "lam giay khai sinh cho con"))[-1]
     first = payloads(answer)
     assert first[-3:] == TAIL  # feedback and menu in fixed places at the end
+    # The topic's own choices (guide, facets, legal basis) keep their numbers on every screen;
+    # related catalogue procedures, which depend on the question, come after them.
+    own = [p for p in first if not p.startswith("cp:")][:-3]
     fee = first.index("fac:khai-sinh:fee") + 1
     detail = (await say(assistant, str(fee)))[-1]
-    assert payloads(detail) == first  # the same choice, the same number
+    assert payloads(detail)[:len(own)] == own and payloads(detail)[-3:] == TAIL
     again = (await say(assistant, str(first.index("fac:khai-sinh:time") + 1)))[-1]
-    assert payloads(again) == first
+    assert payloads(again)[:len(own)] == own and payloads(again)[-3:] == TAIL
     asked = (await say(assistant, "lam ks cho be mat bao nhieu tien"))[-1]
-    assert payloads(asked) == first
+    assert payloads(asked)[:len(own)] == own and payloads(asked)[-3:] == TAIL
 
 
 async def test_the_way_back_to_a_guide_comes_last_and_shifts_nothing(assistant, say) -> None:
