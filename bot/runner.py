@@ -13,6 +13,7 @@ from bot.channels.launch import Channel
 from bot.config import Config
 from bot.httpserver import HttpServer
 from bot.privacy.retention import purge_daily
+from bot.staff.serve import attach as attach_staff
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,9 @@ async def run_channels(config: Config, channels: Sequence[Channel]) -> int:
             await _stop_all(started)
             await http.stop()
             return 1
-        reloader = asyncio.create_task(Reloader(assistant, config).run())
+        watch = Reloader(assistant, config)
+        reloader = asyncio.create_task(watch.run())
+        await attach_staff(assistant, config, http, watch.check)
         purger = asyncio.create_task(purge_daily(assistant.store, config.storage.retention_days))
         log.info("running: %s", ", ".join(c.name for c in channels))
         await stop.wait()
