@@ -68,6 +68,7 @@ def cmd_match(args: argparse.Namespace, config: Config) -> int:
     """Read questions from stdin, print what the assistant would do, one JSON per line."""
     from bot.matching.codes import decision_codes
     from bot.matching.decide import Decision, decide
+    from bot.matching.overlap import sensible
 
     brain = build_brain(config)
     for line in sys.stdin:
@@ -75,7 +76,8 @@ def cmd_match(args: argparse.Namespace, config: Config) -> int:
         if not text.strip():
             continue
         result = brain.index.match(text)
-        decision = decide(result, config.matching)
+        decision = sensible(decide(result, config.matching), brain.index, brain.kb,
+                            result.tokens)
         if brain.index.is_greeting(text) or brain.index.is_thanks(text):
             # The assistant answers these with the main menu, never with a topic.
             decision = Decision("social", None, 0.0, None, ())
@@ -93,9 +95,12 @@ def cmd_match(args: argparse.Namespace, config: Config) -> int:
 def cmd_eval(args: argparse.Namespace, config: Config) -> int:
     """Print accuracy figures and errors for a labelled JSON Lines file."""
     from bot.matching.evaluate import evaluate, format_report, load_set
+    from bot.safety.cli import print_scam_eval
 
-    brain = build_brain(config)
     items = load_set(args.file)
+    if print_scam_eval(items, args.json):  # {"text", "scam"} lines: the scam detector
+        return 0
+    brain = build_brain(config)
     if any("codes" in item for item in items):  # a catalogue set: hit@1 / hit@3 on codes
         from bot.matching.codes import evaluate_codes, format_codes
 
@@ -136,14 +141,16 @@ def cmd_flows(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_chat(args: argparse.Namespace, config: Config) -> int:
     """Chat in the console (also what `run` does when no channel is configured)."""
-    from bot.app import open_assistant
-    from bot.channels.console import run_console
+    from bot.app import Reloader, open_assistant
+    from bot.channels.console import log_to_file, run_console
     from bot.privacy.retention import daily_purge
+
+    log_to_file(Path(config.storage.path).with_name("dvcbot.log"))
 
     async def main() -> int:
         async with open_assistant(config) as assistant, \
                 daily_purge(assistant.store, config.storage.retention_days):
-            return await run_console(assistant)
+            return await run_console(assistant, reloader=Reloader(assistant, config))
 
     return asyncio.run(main())
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.datapaths import bundled_dir
 from bot.yamlio import LineDict, YamlError, load_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -125,8 +126,8 @@ class CatalogConfig:
 class Config:
     """The whole configuration; every key is documented in config.example.yaml."""
 
-    knowledge_dir: str = str(PROJECT_ROOT / "knowledge")
-    flows_dir: str = str(PROJECT_ROOT / "flows")
+    knowledge_dir: str = str(bundled_dir("knowledge"))  # the checkout's, or the wheel's copy
+    flows_dir: str = str(bundled_dir("flows"))
     log_level: str = "INFO"
     storage: StorageConfig = field(default_factory=StorageConfig)
     matching: MatchingConfig = field(default_factory=MatchingConfig)

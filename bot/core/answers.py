@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.core import texts
+from bot.core.facet_fit import kind_label, offered
 from bot.core.models import Button, Link, Reply
 from bot.knowledge.links import link_allowed
 from bot.knowledge.loader import KnowledgeBase
 from bot.knowledge.schema import CHANNEL_LABELS, ONLINE_LABELS, Topic
-from bot.language.facets import FACET_LABELS, FACETS
 
 FIRST_MESSAGE_LIMIT = 600  # a phone screen: details live behind buttons
 FACET_NAMES = {"documents": "về giấy tờ", "fee": "về phí, lệ phí", "time": "về thời hạn",
@@ -28,11 +28,9 @@ def _clip(text: str, limit: int) -> str:
 
 def facet_label(facet: str, topic: Topic) -> str:
     """The facet's button label; guides and contacts are done, not filed ("Làm ở đâu")."""
-    if facet == "where" and topic.kind != "procedure":
-        return "Làm ở đâu"
     if facet == "fee" and topic.fee_label:
         return topic.fee_label
-    return FACET_LABELS[facet]
+    return kind_label(facet, topic.kind)
 
 
 def _online_line(topic: Topic) -> str:
@@ -81,7 +79,7 @@ def topic_answer(topic: Topic, facet: str | None, allow: list[str], *,
     if topic.flow:
         buttons.append(Button(texts.FLOW_BUTTON, f"flow:{topic.flow}"))
     buttons += [Button(facet_label(f, topic), f"fac:{topic.id}:{f}")
-                for f in FACETS if f in topic.facets and f != facet]
+                for f in offered(topic.kind, topic.facets, None)]
     if topic.legal_basis:
         buttons.append(Button(texts.LEGAL_BUTTON, f"law:{topic.id}"))
     if with_feedback:
@@ -103,7 +101,7 @@ def facet_detail(topic: Topic, facet: str, allow: list[str]) -> Reply:
     if topic.flow:
         buttons.append(Button(texts.FLOW_BUTTON, f"flow:{topic.flow}"))
     buttons += [Button(facet_label(f, topic), f"fac:{topic.id}:{f}")
-                for f in FACETS if f in topic.facets and f != facet]
+                for f in offered(topic.kind, topic.facets, None)]
     if topic.legal_basis:
         buttons.append(Button(texts.LEGAL_BUTTON, f"law:{topic.id}"))
     buttons += feedback_buttons("t", topic.id)
@@ -115,7 +113,7 @@ def legal_detail(topic: Topic) -> Reply:
     """The legal documents behind a topic, shown only when the citizen asks for them."""
     lines = [f"📌 {topic.title} · {texts.LEGAL_BUTTON}", *(f"- {x}" for x in topic.legal_basis)]
     buttons = [Button(facet_label(f, topic), f"fac:{topic.id}:{f}")
-               for f in FACETS if f in topic.facets]
+               for f in offered(topic.kind, topic.facets, None)]
     return Reply(_clip("\n".join(lines), 1500), (*buttons, Button(texts.MENU_BUTTON, "menu")))
 
 

@@ -11,7 +11,11 @@ from bot.catalog.entries import procedure_titles
 from bot.config import Config
 from bot.core import answers, texts
 from bot.core.brain import Brain
+from bot.core.comments import COMMENT_WINDOW_SECONDS as FEEDBACK_WINDOW_SECONDS
+from bot.core.comments import is_new_question, keeps_comment
+from bot.core.flowtopic import about_flow_topic, flow_topic
 from bot.core.models import Button, Reply
+from bot.core.wayback import stale_number_reply, with_way_back
 from bot.flows.engine import NAV_WORDS, FlowTurn
 from bot.knowledge.clock import vietnam_today
 from bot.knowledge.dated import for_day
@@ -20,8 +24,11 @@ from bot.language.normalize import MAX_INPUT_CHARS, nfc, tokenize
 from bot.matching.decide import Decision, decide
 from bot.matching.entries import code_of
 from bot.matching.index import MatchResult
+from bot.matching.overlap import sensible
 from bot.offices import dialog as offices
 from bot.privacy.redact import redact, without_placeholders
+from bot.safety.scam import SCAM_TOPIC, detect_scam
+from bot.safety.texts import SCAM_WARNING
 from bot.storage.base import FeedbackRecord, ReferralRecord, Store
 
 if TYPE_CHECKING:
@@ -34,7 +41,6 @@ TEAM_SEPARATOR = "__"
 MISS_FOLLOW_UP_WORDS = 2  # topic words a matchless facet question may carry and still follow up
 FOLLOW_UP_SECONDS = 2 * 3600  # a bare "bao lâu?" refers to the topic answered this long ago
 STAFF_COMMANDS = ("stats", "misses")
-FEEDBACK_WINDOW_SECONDS = 30 * 60  # a thumbs-down comment is expected soon after, or never
 
 
 class Router:
@@ -95,10 +101,8 @@ class Router:
             return
         turn.outcome = "start"
         welcome = answers.main_menu(self.kb, texts.WELCOME)
-        resume = self.engine.resume_button(turn.session)
-        if resume is not None:  # a returning citizen mid-flow (console restart, Start again)
-            welcome = Reply(welcome.text, (resume, *welcome.buttons), welcome.links)
-        turn.replies = [welcome]
+        # A returning citizen mid-flow (console restart, Start again): the way back, last.
+        turn.replies = [with_way_back(welcome, self.engine, turn.session, say_so=True)]
 
     # --- buttons ----------------------------------------------------------------------
     def button(self, turn: Turn, payload: str) -> None:
@@ -142,7 +146,7 @@ class Router:
             turn.session.pop("awaiting", None)
             handled = self._menu(turn, texts.FEEDBACK_THANKS)
         elif kind == "flow" and parts:
-            handled = self._start_flow(turn, parts[0])
+            handled = self._start_flow(turn, parts[0], resume_same=True)
         elif kind == "st" and len(parts) == 3 and _small_number(parts[2]) is not None:
             handled = self._apply(turn, self.engine.press(turn.session, parts[0], parts[1],
                                                           int(parts[2]), turn.now))
@@ -176,6 +180,10 @@ class Router:
             number = int(normalized)
             if 1 <= number <= len(buttons):
                 self.button(turn, buttons[number - 1])
+                if turn.outcome == "stale_button":  # typed for a screen that has changed
+                    reply, turn.flow_id, turn.step_id = stale_number_reply(
+                        self.engine, turn.session, turn.now, answers.main_menu(self.kb))
+                    turn.outcome, turn.replies = "stale_number", [reply]
                 return
             if self._repeat_choices(turn, len(buttons)):
                 return
@@ -194,9 +202,15 @@ class Router:
         awaiting = turn.session.get("awaiting")
         if awaiting and turn.now - float(awaiting.get("ts", 0)) > FEEDBACK_WINDOW_SECONDS:
             turn.session.pop("awaiting", None)
-        elif awaiting and not red.sensitive:
-            self._comment(turn, red.text)
-            return
+        elif awaiting:
+            turn.session.pop("awaiting", None)  # one message answers the prompt, never two
+            if keeps_comment(red.kinds) and not is_new_question(
+                    index, self.config.matching, plain, without_placeholders(red.text)):
+                turn.session["awaiting"] = awaiting
+                self._comment(turn, red.text)
+                if red.sensitive:
+                    turn.replies = [Reply(texts.SAFETY_ID), *turn.replies]
+                return
         if offices.on_text(self, turn, text):  # the commune asked for a "where" answer
             return
         if self.engine.expired(turn.session, turn.now):
@@ -237,7 +251,8 @@ class Router:
 
     def _menu(self, turn: Turn, text: str = texts.MENU) -> bool:
         turn.outcome = "menu"
-        turn.replies = [answers.main_menu(self.kb, text)]
+        turn.replies = [with_way_back(answers.main_menu(self.kb, text), self.engine,
+                                      turn.session, say_so=True)]
         return True
 
     def _question(self, turn: Turn, text: str, sensitive: bool, personal: bool) -> None:
@@ -247,6 +262,9 @@ class Router:
             prefix.append(Reply(texts.SAFETY))
         elif personal:
             prefix.append(Reply(texts.SAFETY_ID))
+        scam = detect_scam(text).is_scam
+        if scam:  # "nhân viên bảo hiểm gọi bảo chuyển 500k": the warning before anything
+            prefix.insert(0, Reply(SCAM_WARNING))
         if index.is_greeting(text) or index.is_thanks(text):  # "ok", "cảm ơn", "chào"
             greeting = index.is_greeting(text)
             turn.outcome = "greeting" if greeting else "thanks"
@@ -255,7 +273,13 @@ class Router:
             self._offer_resume(turn)
             return
         result = index.match(without_placeholders(text))
-        decision = decide(result, self.config.matching)
+        decision = sensible(decide(result, self.config.matching), index, self.kb, result.tokens)
+        in_flow = flow_topic(self.brain, turn.session)
+        if in_flow and about_flow_topic(self.brain, result, decision, in_flow):
+            self._answer_topic(turn, in_flow, result.facet, outcome="answer")
+            turn.replies = [*prefix, *turn.replies]
+            self._offer_resume(turn)
+            return
         recent = self._recent_topic(turn)
         if recent and self._is_follow_up(result, decision, recent):
             # "phí bao nhiêu?" right after an answer asks about that same topic.
@@ -285,6 +309,8 @@ class Router:
                                      "topic": turn.topic}
             turn.replies = [catalog.suggestions(self.kb, self.brain, list(decision.suggestions),
                                                 decision.facet)]
+        elif scam and SCAM_TOPIC in self.kb.topics:
+            self._answer_topic(turn, SCAM_TOPIC, None, outcome="answer")
         elif (sensitive or personal) and not result.content:  # only a number, no question
             turn.outcome = "safety"
             turn.replies = [answers.main_menu(self.kb, texts.MENU)]
@@ -297,11 +323,8 @@ class Router:
         self._offer_resume(turn)
 
     def _offer_resume(self, turn: Turn) -> None:
-        """Mid-flow, put "continue the guide" first under the last reply."""
-        resume = self.engine.resume_button(turn.session)
-        if resume is not None:
-            last = turn.replies[-1]
-            turn.replies[-1] = Reply(last.text, (resume, *last.buttons), last.links)
+        """Mid-flow, put "continue the guide" last under the last reply."""
+        turn.replies[-1] = with_way_back(turn.replies[-1], self.engine, turn.session)
 
     def _answer_topic(self, turn: Turn, topic_id: str, facet: str | None, *, outcome: str,
                       score: float | None = None) -> bool:
@@ -384,7 +407,11 @@ class Router:
             return str(tid)
         return None
 
-    def _start_flow(self, turn: Turn, flow_id: str) -> bool:
+    def _start_flow(self, turn: Turn, flow_id: str, *, resume_same: bool = False) -> bool:
+        current = self.engine.active(turn.session)
+        if resume_same and current is not None and current[0].id == flow_id:
+            # "🧭 Hướng dẫn từng bước" under an answer given mid-guide: continue, not restart.
+            return self._apply(turn, self.engine.navigate(turn.session, "resume", turn.now))
         return self._apply(turn, self.engine.start(turn.session, flow_id, turn.now))
 
     def _apply(self, turn: Turn, flow_turn: FlowTurn | None) -> bool:

@@ -26,6 +26,8 @@ RESTART_LABEL = "🔁 Làm lại từ đầu"
 CANCELLED = "Đã dừng hướng dẫn. Bạn có thể hỏi tiếp hoặc chọn mục khác."
 RESUME_ASK = ("Lần trước bạn đang làm dở hướng dẫn \"{title}\" (bước: {step}). "
               "Bạn muốn tiếp tục chỗ đang dừng không?")
+AT_FIRST = ("Bạn đang ở bước đầu tiên của hướng dẫn nên không lùi lại được nữa. Chọn một mục "
+            "bên dưới để đi tiếp, hoặc gõ \"thoát\" để dừng hướng dẫn.")
 UNKNOWN_ANSWER = "Bạn chọn một nút bên dưới (hoặc gõ số thứ tự) giúp mình nhé."
 
 
@@ -145,6 +147,11 @@ class FlowEngine:
             return self._go(session, flow, flow.start, now, "flow_restart")
         if action == "back" and state["history"]:
             return self._go(session, flow, state["history"].pop(), now, "flow_back")
+        if action == "back":  # already on the first screen: say so, do not just repeat it
+            turn = self._go(session, flow, step.id, now, "flow_back_first")
+            first = turn.replies[0]
+            turn.replies = [Reply(f"{AT_FIRST}\n\n{first.text}", first.buttons, first.links)]
+            return turn
         return self._go(session, flow, step.id, now, "flow_resume")
 
     def on_text(self, session: dict[str, Any], text: str, normalized: str,

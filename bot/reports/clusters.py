@@ -29,6 +29,11 @@ class MissGroup:
     examples: list[str] = field(default_factory=list)
     suggested_topics: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def shown(self) -> str:
+        """What staff read: a citizen's own (redacted) wording, not the folded grouping key."""
+        return self.examples[0] if self.examples else self.label
+
 
 def group_misses(rows: list[tuple[str, str, str | None, int, str]],
                  similarity: float = SIMILARITY) -> list[MissGroup]:

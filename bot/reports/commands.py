@@ -16,6 +16,7 @@ from bot.knowledge.loader import KnowledgeError
 from bot.privacy.retention import purge_once
 from bot.reports.model import load_report
 from bot.reports.render import render
+from bot.reports.times import iso_times
 from bot.reports.window import parse_window
 from bot.storage.base import ReportQuery
 from bot.storage.queries import EXPORT_COLUMNS
@@ -111,7 +112,7 @@ async def export(config: Config, query: ReportQuery, out: TextIO, feedback: bool
             # is closed here, before the store, not later on a closed database.
             async with contextlib.aclosing(store.export_rows(table, query)) as rows:
                 async for row in rows:
-                    writer.writerow([table, *row])
+                    writer.writerow([table, *iso_times(row)])
                     count += 1
     finally:
         await store.close()

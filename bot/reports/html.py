@@ -48,6 +48,10 @@ def _svg(fig: Figure) -> str:
     return svg.replace("<svg", '<svg role="img"', 1)
 
 
+TOP_ROWS = 8  # rows shown per section on a phone before "Xem thêm"
+OPEN_FUNNELS = 2  # guides shown open; the others collapse under their title
+
+
 def _clip(label: str, limit: int = 38) -> str:
     return label if len(label) <= limit else label[:limit - 1] + "…"
 
@@ -99,17 +103,28 @@ def _with_note(text: str, note: str) -> Markup:
     return Markup(f"{html.escape(text)}<br><span class=muted>{html.escape(note)}</span>")
 
 
-def _table(headers: list[str], rows: list[list[Any]], numeric_from: int = 1) -> str:
-    head = "".join(f'<th{" class=n" if i >= numeric_from else ""}>{html.escape(h)}</th>'
-                   for i, h in enumerate(headers))
-    body = "".join(
+def _rows(rows: list[list[Any]], numeric_from: int) -> str:
+    return "".join(
         "<tr>" + "".join(
             f'<td{" class=n" if i >= numeric_from and isinstance(c, int | float) else ""}>'
             f"{_cell(c)}</td>" for i, c in enumerate(row)) + "</tr>"
         for row in rows)
+
+
+def _table(headers: list[str], rows: list[list[Any]], numeric_from: int = 1) -> str:
+    """A table showing its TOP_ROWS first rows; the rest one tap away under <details>."""
+    head = "".join(f'<th{" class=n" if i >= numeric_from else ""}>{html.escape(h)}</th>'
+                   for i, h in enumerate(headers))
+    body = _rows(rows[:TOP_ROWS], numeric_from)
     if not rows:
         body = f'<tr><td colspan="{len(headers)}" class="muted">Chưa có dữ liệu</td></tr>'
-    return f'<div class="wrap"><table><tr>{head}</tr>{body}</table></div>'
+    table = f'<div class="wrap"><table><tr>{head}</tr>{body}</table></div>'
+    rest = rows[TOP_ROWS:]
+    if rest:
+        table += (f"<details><summary>Xem thêm {len(rest)} dòng</summary>"
+                  f'<div class="wrap"><table><tr>{head}</tr>{_rows(rest, numeric_from)}'
+                  "</table></div></details>")
+    return table
 
 
 def _charts(report: Report) -> dict[str, str]:
@@ -165,20 +180,26 @@ def to_html(report: Report) -> str:
         "<p class=muted>Nhóm theo cách hỏi giống nhau; dòng xám là ví dụ (đã che thông tin "
         "cá nhân).</p>",
         _table(["Cách hỏi", "Lượt", "Trượt", "Gợi ý", "Không phải"],
-               [[_with_note(g.label, " · ".join(g.examples)), g.asked + g.rejected, g.misses,
+               [[_with_note(g.shown, " · ".join(g.examples[1:])), g.asked + g.rejected, g.misses,
                  g.suggested, g.rejected] for g in report.misses[:100]]),
         "<h2>Phản hồi và góp ý</h2>",
         _table(["Mục", "Hữu ích", "Chưa hữu ích"],
                [[_with_note(f.title, " · ".join(f.comments[:5])), f.up, f.down]
                 for f in report.feedback]),
         "<h2>Hướng dẫn từng bước</h2>"]
-    for f in report.funnels:
-        parts.append(f"<h3>{html.escape(f.title)}</h3><p class=muted>bắt đầu {f.started} · "
-                     f"hoàn thành {f.completed} ({f.completion_rate:.0%}) · thoát {f.cancelled}"
-                     f" · bỏ dở {f.abandoned} · đang làm {f.in_progress}</p>")
-        parts.append(_figure(charts.get(f"funnel:{f.flow}")))
-        parts.append(_table(["Bước", "Đến", "Bỏ dở tại đây", "Thoát tại đây"],
-                            [[s.step, s.reached, s.abandoned, s.cancelled] for s in f.steps]))
+    for i, f in enumerate(report.funnels):
+        # The first guides open; each further one is a tap away, so a phone page stays short.
+        head = (f"<h3>{html.escape(f.title)}</h3><p class=muted>bắt đầu {f.started} · "
+                f"hoàn thành {f.completed} ({f.completion_rate:.0%}) · thoát {f.cancelled}"
+                f" · bỏ dở {f.abandoned} · đang làm {f.in_progress}</p>")
+        body = _figure(charts.get(f"funnel:{f.flow}")) + _table(
+            ["Bước", "Đến", "Bỏ dở tại đây", "Thoát tại đây"],
+            [[s.step, s.reached, s.abandoned, s.cancelled] for s in f.steps])
+        if i < OPEN_FUNNELS:
+            parts += [head, body]
+        else:
+            parts.append(f"<details><summary>{html.escape(f.title)}</summary>{head}{body}"
+                         "</details>")
     parts += ["<h2>Giới thiệu theo tổ</h2>",
               _table(["Tổ", "Lượt vào", "Người", "Lượt tin", "Trượt"],
                      [[r["team"], r["arrivals"], r["users"], r["turns"], r["misses"]]

@@ -74,8 +74,8 @@ def to_table(report: Report) -> str:
            _table(["tuần từ", "câu hỏi"], [[w["week"], w["questions"]] for w in report.weekly]),
            "", "CÂU HỎI CHƯA TRẢ LỜI ĐƯỢC (nhóm theo cách hỏi)",
            _table(["lượt", "trượt", "gợi ý", "không phải", "cách hỏi", "ví dụ"],
-                  [[g.asked + g.rejected, g.misses, g.suggested, g.rejected, g.label,
-                    " | ".join(g.examples[:2])] for g in report.misses[:TOP]]),
+                  [[g.asked + g.rejected, g.misses, g.suggested, g.rejected, g.shown,
+                    " | ".join(g.examples[1:3])] for g in report.misses[:TOP]]),
            "", "PHẢN HỒI 👎 VÀ GÓP Ý",
            _table(["loại", "mục", "👍", "👎", "góp ý"],
                   [[r.kind, r.title, r.up, r.down, " | ".join(r.comments[:2])]

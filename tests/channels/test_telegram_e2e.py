@@ -23,6 +23,7 @@ from bot.core.models import Button, Incoming, Reply
 from bot.flows.loader import Flow
 from bot.httpserver import HttpServer
 from bot.matching.decide import decide
+from bot.matching.overlap import sensible
 from bot.privacy.pseudonym import Pseudonymizer
 from bot.privacy.redact import redact
 from bot.storage.sqlite import SQLiteStore
@@ -178,7 +179,10 @@ def _suggest_question(brain: Brain, config: Config) -> str:
         redacted = redact(question)  # personal data would add a safety note before the reply
         if redacted.kinds or redacted.sensitive:
             continue
-        if decide(brain.index.match(question), config.matching).outcome == "suggest":
+        result = brain.index.match(question)
+        decision = sensible(decide(result, config.matching), brain.index, brain.kb,
+                            result.tokens)  # what the router offers (issue 15 item 5)
+        if decision.outcome == "suggest":
             return question
     pytest.fail("no sample question leads to 'did you mean'")
 

@@ -9,7 +9,7 @@ import pytest
 from bot.core import texts
 from bot.core.assistant import Assistant
 from bot.core.models import MAX_PAYLOAD_BYTES, Reply
-from bot.language.facets import FACET_LABELS
+from bot.language.facets import FACET_LABELS, FACETS
 from bot.privacy.pseudonym import Pseudonymizer
 
 TEST_KEY = b"turns-test-key-0123456789abcdef"
@@ -44,7 +44,9 @@ async def test_answer_leads_with_the_asked_facet(assistant, brain, store, say) -
     assert lines[0] == f"📌 {topic.title}"
     assert lines[1] == f"{FACET_LABELS['where']}:"
     payloads = [b.payload for b in last(replies).buttons]
-    assert "fac:tam-tru:where" not in payloads  # the shown facet is not offered again
+    # Issue 15: every facet keeps its place (and number), the shown one included.
+    assert [p for p in payloads if p.startswith("fac:")] == [
+        f"fac:tam-tru:{f}" for f in FACETS if f in topic.facets]
     assert "fac:tam-tru:documents" in payloads and payloads[-1] == "menu"
     assert (store.turns[-1].topic, store.turns[-1].facet) == ("tam-tru", "where")
 

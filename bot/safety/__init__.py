@@ -1,0 +1,1 @@
+"""Citizen safety: scam warnings."""
