@@ -136,6 +136,22 @@ class Store(abc.ABC):
     async def set_value(self, key: str, value: str) -> None:
         """Write a small named value durably before returning."""
 
+    @abc.abstractmethod
+    async def inbox_add(self, channel: str, update_id: str, payload: str) -> bool:
+        """Durably record a received event before the platform is told it arrived.
+
+        Returns:
+            False when the event is already waiting (a redelivery).
+        """
+
+    @abc.abstractmethod
+    async def inbox_pending(self, channel: str, limit: int = 1000) -> list[tuple[str, str]]:
+        """(update_id, payload) of events received but not yet handled, oldest first."""
+
+    @abc.abstractmethod
+    async def inbox_done(self, channel: str, update_id: str) -> None:
+        """Forget a handled event (its redeliveries are caught by `seen_update`)."""
+
     async def log_stats(self, query: ReportQuery) -> LogStats:
         """Read the aggregates staff reports are built from (read-only).
 

@@ -30,6 +30,7 @@ class MemoryStore(Store):
         self.referrals: list[ReferralRecord] = []
         self.updates: set[tuple[str, str]] = set()
         self.values: dict[str, str] = {}
+        self.inbox: dict[tuple[str, str], str] = {}  # insertion order is arrival order
 
     async def load_session(self, user_key: str) -> dict[str, Any]:
         return copy.deepcopy(self.sessions.get(user_key, {}))
@@ -54,6 +55,19 @@ class MemoryStore(Store):
 
     async def set_value(self, key: str, value: str) -> None:
         self.values[key] = value
+
+    async def inbox_add(self, channel: str, update_id: str, payload: str) -> bool:
+        if (channel, update_id) in self.inbox:
+            return False
+        self.inbox[(channel, update_id)] = payload
+        return True
+
+    async def inbox_pending(self, channel: str, limit: int = 1000) -> list[tuple[str, str]]:
+        rows = [(uid, payload) for (ch, uid), payload in self.inbox.items() if ch == channel]
+        return rows[:limit]
+
+    async def inbox_done(self, channel: str, update_id: str) -> None:
+        self.inbox.pop((channel, update_id), None)
 
     async def log_stats(self, query: ReportQuery) -> LogStats:
         return aggregate(self.turns, self.feedback, self.referrals, query)

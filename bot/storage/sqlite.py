@@ -157,6 +157,25 @@ class SQLiteStore(Store):
                 " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
                 (key, value, time.time()))
 
+    async def inbox_add(self, channel: str, update_id: str, payload: str) -> bool:
+        async with self._write:
+            cursor = await self.db.execute(
+                "INSERT OR IGNORE INTO inbox (channel, update_id, payload, received_at)"
+                " VALUES (?, ?, ?, ?)", (channel, update_id, payload, time.time()))
+            return cursor.rowcount == 1
+
+    async def inbox_pending(self, channel: str, limit: int = 1000) -> list[tuple[str, str]]:
+        async with self.db.execute(
+                "SELECT update_id, payload FROM inbox WHERE channel = ?"
+                " ORDER BY received_at, rowid LIMIT ?", (channel, limit)) as cursor:
+            rows = await cursor.fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    async def inbox_done(self, channel: str, update_id: str) -> None:
+        async with self._write:
+            await self.db.execute("DELETE FROM inbox WHERE channel = ? AND update_id = ?",
+                                  (channel, update_id))
+
     async def forget_old_updates(self, older_than: float = UPDATE_MEMORY_SECONDS) -> None:
         """Drop redelivery markers older than `older_than` seconds."""
         async with self._write:
