@@ -17,6 +17,7 @@ from bot.storage.base import (
     ReportQuery,
     Store,
     TurnRecord,
+    undelivered,
 )
 
 
@@ -31,6 +32,7 @@ class MemoryStore(Store):
         self.updates: set[tuple[str, str]] = set()
         self.values: dict[str, str] = {}
         self.inbox: dict[tuple[str, str], str] = {}  # insertion order is arrival order
+        self.outbox: dict[tuple[str, str], list[Any]] = {}  # [replies, created, attempts]
 
     async def load_session(self, user_key: str) -> dict[str, Any]:
         return copy.deepcopy(self.sessions.get(user_key, {}))
@@ -49,6 +51,8 @@ class MemoryStore(Store):
             self.referrals.append(commit.referral)
         if commit.update_id:
             self.updates.add((commit.channel, commit.update_id))
+            if commit.replies is not None:
+                self.outbox[(commit.channel, commit.update_id)] = [commit.replies, time.time(), 0]
 
     async def get_value(self, key: str) -> str | None:
         return self.values.get(key)
@@ -68,6 +72,21 @@ class MemoryStore(Store):
 
     async def inbox_done(self, channel: str, update_id: str) -> None:
         self.inbox.pop((channel, update_id), None)
+
+    async def outbox_claim(self, channel: str, update_id: str, max_age: float,
+                           max_attempts: int) -> str | None:
+        row = self.outbox.get((channel, update_id))
+        if row is None:
+            return None
+        row[2] += 1
+        if row[1] < time.time() - max_age or row[2] > max_attempts:
+            del self.outbox[(channel, update_id)]
+            undelivered(channel, update_id)
+            return None
+        return str(row[0])
+
+    async def outbox_sent(self, channel: str, update_id: str) -> None:
+        self.outbox.pop((channel, update_id), None)
 
     async def log_stats(self, query: ReportQuery) -> LogStats:
         return aggregate(self.turns, self.feedback, self.referrals, query)

@@ -23,6 +23,7 @@ from bot.storage.base import (
     ReportQuery,
     Store,
     TurnRecord,
+    undelivered,
 )
 from bot.storage.migrations import MIGRATIONS
 
@@ -140,6 +141,11 @@ class SQLiteStore(Store):
             if commit.update_id:
                 await db.execute("INSERT OR IGNORE INTO processed_updates VALUES (?, ?, ?)",
                                  (commit.channel, commit.update_id, now))
+                if commit.replies is not None:
+                    await db.execute(
+                        "INSERT OR REPLACE INTO outbox (channel, update_id, replies, created_at)"
+                        " VALUES (?, ?, ?, ?)",
+                        (commit.channel, commit.update_id, commit.replies, now))
             await db.execute("COMMIT")
         except BaseException:
             await db.execute("ROLLBACK")
@@ -176,6 +182,28 @@ class SQLiteStore(Store):
             await self.db.execute("DELETE FROM inbox WHERE channel = ? AND update_id = ?",
                                   (channel, update_id))
 
+    async def outbox_claim(self, channel: str, update_id: str, max_age: float,
+                           max_attempts: int) -> str | None:
+        async with self._write:
+            cursor = await self.db.execute(
+                "UPDATE outbox SET attempts = attempts + 1 WHERE channel = ? AND update_id = ?"
+                " RETURNING replies, created_at, attempts", (channel, update_id))
+            row = await cursor.fetchone()
+            await cursor.close()
+            if row is None:
+                return None
+            if float(row[1]) < time.time() - max_age or int(row[2]) > max_attempts:
+                await self.db.execute("DELETE FROM outbox WHERE channel = ? AND update_id = ?",
+                                      (channel, update_id))
+                undelivered(channel, update_id)
+                return None
+            return str(row[0])
+
+    async def outbox_sent(self, channel: str, update_id: str) -> None:
+        async with self._write:
+            await self.db.execute("DELETE FROM outbox WHERE channel = ? AND update_id = ?",
+                                  (channel, update_id))
+
     async def forget_old_updates(self, older_than: float = UPDATE_MEMORY_SECONDS) -> None:
         """Drop redelivery markers older than `older_than` seconds."""
         async with self._write:
@@ -191,6 +219,8 @@ class SQLiteStore(Store):
             try:
                 deleted = await queries.purge(self.db, before)
                 await self.db.execute("DELETE FROM processed_updates WHERE ts < ?",
+                                      (time.time() - UPDATE_MEMORY_SECONDS,))
+                await self.db.execute("DELETE FROM outbox WHERE created_at < ?",
                                       (time.time() - UPDATE_MEMORY_SECONDS,))
                 await self.db.execute("COMMIT")
             except BaseException:

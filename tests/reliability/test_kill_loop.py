@@ -1,4 +1,7 @@
-"""kill -9 `dvcbot run` 10 times under polling load: no update Telegram was told of is lost."""
+"""kill -9 `dvcbot run` 10 times under polling load: no confirmed update, no reply is lost.
+
+A reply sent just before a kill may go out twice (README: "What can repeat after a crash").
+"""
 
 from __future__ import annotations
 
@@ -16,5 +19,5 @@ async def test_ten_sigkills_lose_no_confirmed_update(tmp_path: Path) -> None:
     assert report.confirmed == report.sent, summary
     assert report.lost == 0, summary
     assert report.logged == report.confirmed, summary  # every confirmed update became a turn
-    assert report.answered_twice == 0, summary
+    assert report.answered == report.sent, summary  # the outbox sends what a kill held back
     assert report.pending_inbox == 0, summary

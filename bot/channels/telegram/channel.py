@@ -278,7 +278,8 @@ class TelegramChannel:
                                              reply_markup=keyboard(out.buttons))
                     await self.sender.call("sendMessage", tag, send)
         except Blocked:
-            return
+            pass  # the citizen blocked the bot: nothing to retry
+        await self._assistant.delivered(incoming)
 
     def _double_tap(self, chat_id: int, message_id: int) -> bool:
         now = self._clock()

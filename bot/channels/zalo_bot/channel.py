@@ -177,6 +177,7 @@ class ZaloBotChannel:
         async with self._locks.hold(inbound.chat_id):
             replies = await self._assistant.handle(inbound.incoming)
             await self._send(inbound, [numbered_text(r) for r in replies])
+            await self._assistant.delivered(inbound.incoming)
 
     async def _send(self, inbound: Inbound, texts: list[str]) -> None:
         for text in texts:

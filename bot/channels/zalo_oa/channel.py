@@ -169,6 +169,7 @@ class ZaloOAChannel:
             except (ZaloOAError, ZaloOAAuthError, TimeoutError) as exc:
                 # The rest of this turn would make no sense alone (e.g. the user unfollowed).
                 log.warning("zalo-oa: a reply was not delivered: %s", exc)
+            await self._assistant.delivered(parsed.incoming)
 
     async def _send(self, event: OAEvent, item: Outgoing, first: bool) -> None:
         """Send one message; buttons the API refuses are sent again as a numbered list."""

@@ -1,4 +1,4 @@
-"""Durable inbox: channel events written before they are confirmed, deleted once handled."""
+"""Durable inbox and outbox: events stored before they are confirmed, replies until sent."""
 
 SQL = """
 CREATE TABLE inbox (
@@ -9,4 +9,13 @@ CREATE TABLE inbox (
     PRIMARY KEY (channel, update_id)
 );
 CREATE INDEX inbox_received ON inbox(channel, received_at);
+CREATE TABLE outbox (
+    channel TEXT NOT NULL,
+    update_id TEXT NOT NULL,
+    replies TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (channel, update_id)
+);
+CREATE INDEX outbox_created ON outbox(created_at);
 """
