@@ -20,7 +20,7 @@ async def test_routes_added_after_start_are_served() -> None:
         base = f"http://127.0.0.1:{http.bound_port}"
         async with aiohttp.ClientSession() as client:
             async with client.get(f"{base}/healthz") as resp:
-                assert resp.status == 200 and (await resp.json()) == {"status": "ok"}
+                assert resp.status == 200 and (await resp.json())["status"] == "ok"
             async with client.post(f"{base}/hook", json={"a": 1}) as resp:
                 assert resp.status == 200 and (await resp.json()) == {"got": {"a": 1}}
             async with client.get(f"{base}/hook") as resp:

@@ -41,6 +41,7 @@ from bot.core.assistant import Assistant
 from bot.core.locks import KeyedLocks
 from bot.core.models import Incoming
 from bot.httpserver import HttpServer
+from bot.webhook.guard import Refused, parse_object, read_body
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
@@ -207,11 +208,10 @@ class TelegramChannel:
         if app is None or not app.running:
             return web.Response(status=503)  # Telegram delivers it again later
         try:
-            data = await request.json()
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            return web.Response(status=400)
+            data = parse_object(await read_body(request))
+        except Refused as refused:
+            log.warning("telegram webhook: request refused: %s", refused)
+            return web.Response(status=refused.status)
         readable = readable_update(data)  # logs what it had to skip
         if readable is not None:  # else delivering it again would not help: acknowledged
             await app.update_queue.put(Update.de_json(readable, app.bot))
