@@ -69,6 +69,8 @@ class HttpServer:
             ValueError: the method and path are already taken.
         """
         key = (method.upper(), path)
+        if self._handlers.get(key) == handler:
+            return  # the same channel starting again after a failed start
         if key in self._handlers:
             raise ValueError(f"route {method} {path} is already registered")
         self._handlers[key] = handler

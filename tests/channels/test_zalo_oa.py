@@ -23,6 +23,7 @@ from bot.core.models import Button, Reply
 from bot.privacy.pseudonym import Pseudonymizer
 from bot.storage.base import ReportQuery
 from bot.storage.sqlite import SQLiteStore
+from bot.webhook.guard import body_digest
 from tests.fakes.zalo_harness import (
     ManualClock,
     StubAssistant,
@@ -412,3 +413,16 @@ async def test_an_event_without_msg_id_replayed_is_answered_once(oa: FakeZaloOA,
         turns = (await bot.store.log_stats(ReportQuery())).turns
     assert counts[0] >= 1 and counts == [counts[0]] * 3
     assert turns == 1
+
+
+async def test_an_event_acknowledged_before_a_crash_is_processed_at_start(
+        oa: FakeZaloOA, make_bot: Any, tmp_path: Path) -> None:
+    raw, _ = signed(user_text("r1", "lam giay khai sinh cho con", "crash1"))
+    before = SQLiteStore(tmp_path / "bot.sqlite3")  # what the killed process left behind
+    await before.open()
+    await before.inbox_add("zalo-oa", body_digest(raw), raw.decode())
+    await before.close()
+    async with make_bot() as bot:
+        await eventually(lambda: has_text(oa, "r1", "Đăng ký khai sinh"))
+        await bot.channel.tasks.drain()
+        assert await bot.store.inbox_pending("zalo-oa") == []

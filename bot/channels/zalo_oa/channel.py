@@ -23,6 +23,7 @@ from bot.config import Secrets, ZaloOAConfig
 from bot.core.assistant import Assistant
 from bot.core.locks import KeyedLocks
 from bot.httpserver import HttpServer
+from bot.storage.base import Store
 from bot.webhook.guard import (
     Refused,
     body_digest,
@@ -96,6 +97,16 @@ class ZaloOAChannel:
         self.api = ZaloOAApi(self._session, self.config.base_url, self.tokens)
         http.add_route("POST", self.config.webhook_path, self.webhook)
         self._keepalive = asyncio.create_task(self._keep_fresh())
+        await self._replay_inbox(assistant)
+
+    async def _replay_inbox(self, assistant: Assistant) -> None:
+        """Process the verified events acknowledged before the last stop or crash."""
+        pending = await assistant.store.inbox_pending(CHANNEL, limit=100_000)
+        for _key, payload in pending:
+            raw = payload.encode()
+            self.tasks.spawn(self.process(parse_object(raw), raw))
+        if pending:
+            log.info("zalo-oa: %d event(s) received before the restart processed", len(pending))
 
     async def stop(self) -> None:
         """Finish events in progress, stop refreshing, close the client."""
@@ -134,6 +145,10 @@ class ZaloOAChannel:
             log.warning("zalo-oa: webhook event refused: %s", refused)
             return web.json_response({"error": 1, "message": str(refused)},
                                      status=refused.status)
+        store = self._store()
+        if store is not None:  # stored before the 200 that confirms it
+            await store.inbox_add(CHANNEL, body_digest(raw),
+                                                raw.decode("utf-8", "replace"))
         self.tasks.spawn(self.process(event, raw))
         return web.json_response({"error": 0, "message": "ok"})
 
@@ -162,6 +177,17 @@ class ZaloOAChannel:
             event: the decoded event.
             raw: its signed bytes; their digest identifies an event without `msg_id`.
         """
+        try:
+            await self._process(event, raw)
+        finally:
+            store = self._store()
+            if raw and store is not None:
+                await store.inbox_done(CHANNEL, body_digest(raw))
+
+    def _store(self) -> Store | None:
+        return getattr(self._assistant, "store", None)  # test doubles may have none
+
+    async def _process(self, event: dict[str, Any], raw: bytes) -> None:
         parsed = parse_event(event)
         if parsed is None or self._assistant is None:
             log.debug("zalo-oa: ignoring event %s", event.get("event_name"))
