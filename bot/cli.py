@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -11,9 +12,15 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.catalog import cli as catalog_cli
+from bot.channels.console import lenient_stdio
 from bot.config import Config, Secrets, load_config
 from bot.core.brain import build_brain
+from bot.knowledge.freshness import add_arguments as freshness_arguments
+from bot.knowledge.freshness import report_freshness
 from bot.knowledge.loader import KnowledgeError, catalogue_problems
+from bot.offices import cli as offices_cli
+from bot.privacy.logfilter import install as install_log_redaction
 from bot.yamlio import YamlError
 
 log = logging.getLogger(__name__)
@@ -43,6 +50,12 @@ def cmd_kb_check(args: argparse.Namespace, config: Config) -> int:
             print(error, file=sys.stderr)
         print(f"{len(strict)} problem(s) found", file=sys.stderr)
         return 1
+    if report_freshness(kb, args):
+        return 1
+    from bot.catalog.entries import unknown_codes
+
+    for warning in unknown_codes(kb.topics.values(), brain.catalog.procedures):
+        print(f"warning: {warning}", file=sys.stderr)  # the topic still answers its questions
     questions = sum(len(t.questions) for t in kb.topics.values())
     print(f"ok: {len(kb.topics)} topics ({len(kb.required_ids)} required by the catalogue, "
           f"all present), {questions} sample questions, {len(kb.abbreviations)} abbreviations, "
@@ -52,6 +65,7 @@ def cmd_kb_check(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_match(args: argparse.Namespace, config: Config) -> int:
     """Read questions from stdin, print what the assistant would do, one JSON per line."""
+    from bot.matching.codes import decision_codes
     from bot.matching.decide import Decision, decide
 
     brain = build_brain(config)
@@ -65,7 +79,8 @@ def cmd_match(args: argparse.Namespace, config: Config) -> int:
             # The assistant answers these with the main menu, never with a topic.
             decision = Decision("social", None, 0.0, None, ())
         row = {"text": text, "topic": decision.topic, "score": decision.score,
-               "facet": decision.facet, "suggestions": list(decision.suggestions)}
+               "facet": decision.facet, "suggestions": list(decision.suggestions),
+               "codes": decision_codes(brain.index, result.candidates, decision)}
         if args.json:
             print(json.dumps(row, ensure_ascii=False), flush=True)
         else:
@@ -79,7 +94,15 @@ def cmd_eval(args: argparse.Namespace, config: Config) -> int:
     from bot.matching.evaluate import evaluate, format_report, load_set
 
     brain = build_brain(config)
-    report = evaluate(brain.index, config.matching, load_set(args.file))
+    items = load_set(args.file)
+    if any("codes" in item for item in items):  # a catalogue set: hit@1 / hit@3 on codes
+        from bot.matching.codes import evaluate_codes, format_codes
+
+        codes = evaluate_codes(brain.index, config.matching, items)
+        print(json.dumps({"codes": codes.rates(), "errors": codes.errors}, ensure_ascii=False,
+                         indent=2) if args.json else format_codes(codes, args.max_errors))
+        return 0
+    report = evaluate(brain.index, config.matching, items)
     if args.json:
         print(json.dumps({"all": report.overall.rates(),
                           "with_diacritics": report.with_marks.rates(),
@@ -237,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("chat", help="chat in the console; pipe a transcript through stdin")
     kb = sub.add_parser("kb", help="knowledge base tools")
     kb.add_argument("action", choices=["check"])
+    freshness_arguments(kb)
     match = sub.add_parser("match", help="show what the bot would do with questions on stdin")
     match.add_argument("--json", action="store_true", help="one JSON object per line")
     ev = sub.add_parser("eval", help="measure matching on a labelled JSON Lines file")
@@ -261,13 +285,16 @@ def build_parser() -> argparse.ArgumentParser:
     flows = sub.add_parser("flows", help="guided flow tools")
     flows.add_argument("action", choices=["check", "list", "show"])
     flows.add_argument("id", nargs="?")
+    catalog_cli.register(sub)
+    offices_cli.register(sub)
     return parser
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "run": cmd_run, "chat": cmd_chat, "kb": cmd_kb_check, "match": cmd_match,
     "eval": cmd_eval, "flows": cmd_flows, "link": cmd_link,
-    "report": cmd_report, "purge": cmd_purge, "export": cmd_export,
+    "report": cmd_report, "purge": cmd_purge, "export": cmd_export, "catalog": catalog_cli.run,
+    "offices": offices_cli.run,
 }
 
 
@@ -281,6 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=config.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_redaction(dataclasses.astuple(Secrets.from_env()))
+    lenient_stdio()  # undecodable bytes on stdin become U+FFFD instead of a crash
     try:
         return COMMANDS[args.command](args, config)
     except KnowledgeError as exc:

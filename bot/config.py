@@ -101,6 +101,15 @@ class ZaloOAConfig:
 
 
 @dataclass
+class CatalogConfig:
+    """The national procedure catalogue: where imports are stored and what this office serves."""
+
+    path: str = ""  # "" = beside the database: data/dvcbot.sqlite3 -> data/dvcbot.catalog.json.gz
+    levels: list[str] = field(default_factory=list)  # bo | tinh | xa | khac; empty = all
+    fields: list[str] = field(default_factory=list)  # linh_vuc names; empty = all
+
+
+@dataclass
 class Config:
     """The whole configuration; every key is documented in config.example.yaml."""
 
@@ -115,6 +124,7 @@ class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     zalo_bot: ZaloBotConfig = field(default_factory=ZaloBotConfig)
     zalo_oa: ZaloOAConfig = field(default_factory=ZaloOAConfig)
+    catalog: CatalogConfig = field(default_factory=CatalogConfig)
     source: str = field(default="(built-in defaults)", metadata={"internal": True})
 
 
@@ -154,7 +164,9 @@ _CHOICES = {
     ("zalo_oa", "reply_reference"): ("quote", "recipient", "none"),
     ("", "log_level"): ("DEBUG", "INFO", "WARNING", "ERROR"),
 }
-_PATH_KEYS = {("", "knowledge_dir"), ("", "flows_dir"), ("storage", "path")}
+_PATH_KEYS = {("", "knowledge_dir"), ("", "flows_dir"), ("storage", "path"),
+              ("catalog", "path")}
+_CATALOG_LEVELS = ("bo", "tinh", "xa", "khac")
 
 
 class ConfigError(YamlError):
@@ -197,7 +209,7 @@ def _apply(target: Any, data: LineDict, path: str, section: str, base: Path) -> 
         choices = _CHOICES.get((section, key))
         if choices and value not in choices:
             raise ConfigError(path, line, f"{dotted}: must be one of {', '.join(choices)}")
-        if (section, key) in _PATH_KEYS:
+        if (section, key) in _PATH_KEYS and value:
             value = str((base / value).resolve()) if not Path(value).is_absolute() else value
         setattr(target, key, value)
 
@@ -241,5 +253,10 @@ def load_config(path: str | Path | None) -> Config:
     for name, number in numbers:
         if not 0 <= number <= 100:
             raise ConfigError(path, _line_of(data, name), f"{name}: must be between 0 and 100")
+    bad_levels = [x for x in config.catalog.levels if x not in _CATALOG_LEVELS]
+    if bad_levels:
+        raise ConfigError(path, _line_of(data, "catalog.levels"),
+                          f"catalog.levels: {bad_levels[0]!r} is not one of "
+                          f"{', '.join(_CATALOG_LEVELS)}")
     config.source = str(path)
     return config

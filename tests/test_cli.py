@@ -115,19 +115,26 @@ def match_json(monkeypatch, capsys, lines: list[str], *extra: str) -> list[dict]
 def test_match_json_contract(monkeypatch, capsys, brain, prebuilt) -> None:
     rows = match_json(monkeypatch, capsys, [*MATCH_INPUT[:3], "", "   ", *MATCH_INPUT[3:]])
     assert [r["text"] for r in rows] == MATCH_INPUT  # one object per (non-blank) line
+    known = {*brain.kb.topics, *(f"tthc-{code}" for code in brain.catalog.procedures)}
     for row in rows:
-        assert set(row) == {"text", "topic", "score", "facet", "suggestions"}
+        assert set(row) == {"text", "topic", "score", "facet", "suggestions", "codes"}
         assert isinstance(row["score"], int | float) and 0 <= row["score"] <= 100
-        assert row["topic"] is None or row["topic"] in brain.kb.topics
+        assert row["topic"] is None or row["topic"] in known
         assert row["facet"] in (None, "documents", "fee", "time", "where", "steps")
         assert isinstance(row["suggestions"], list) and len(row["suggestions"]) <= 3
-        assert all(s in brain.kb.topics for s in row["suggestions"])
+        assert all(s in known for s in row["suggestions"])
         assert not (row["topic"] and row["suggestions"])
+        assert isinstance(row["codes"], list) and len(row["codes"]) <= 5
+        assert all(code in brain.catalog.procedures for code in row["codes"])
+        if row["topic"] in brain.kb.topics:  # a curated topic reports the codes it lists
+            assert set(row["codes"]) <= set(brain.kb.topics[row["topic"]].codes)
     by_text = {r["text"]: r for r in rows}
     assert by_text["lam giay khai sinh cho con"]["topic"] == "khai-sinh"
+    assert by_text["lam giay khai sinh cho con"]["codes"][0] == "1.001193"  # the main code
     assert by_text["Đăng ký tạm trú ở đâu?"]["facet"] == "where"
     for social in ("xin chào", "cảm ơn", "😀😀", "asdkjh qwe zxcv"):
         assert by_text[social]["topic"] is None and by_text[social]["suggestions"] == []
+        assert by_text[social]["codes"] == []
 
 
 async def test_match_json_says_what_the_assistant_does(monkeypatch, capsys, brain, config,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 # Levels as the portal names them, folded to three short keys (plus "khac" for "Cơ quan khác").
 LEVELS = ("bo", "tinh", "xa", "khac")
@@ -21,6 +22,7 @@ class ChannelTerms:
     fee_text: str                # e.g. "Lệ phí : 50.000 Đồng"; "Miễn phí"; "" when none
     fee_vnd: int | None          # smallest stated amount in đồng; 0 when free; None when unknown
     note: str = ""               # the "Mô tả" cell, trimmed
+    time_value: float | None = None  # the number as written, in time_unit (None: unparsed)
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Document:
     name: str
     form: str = ""               # the form/template name (mẫu đơn, tờ khai), "" when none
     copies: str = ""             # e.g. "1 bản chính", "Bản sao: 1"
+    group: str = ""              # the case it belongs to ("Trường hợp ...:"), "" when one list
 
 
 @dataclass(frozen=True)
@@ -59,4 +62,4 @@ class Procedure:
     url: str                     # detail_url
     address: str = ""            # dia_chi_tiep_nhan
     legacy: tuple[str, ...] = ()  # pre-reform phrases found ("cấp huyện", "thị trấn", ...)
-    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    extra: dict[str, str] = dataclasses.field(default_factory=dict, compare=False, hash=False)

@@ -13,6 +13,22 @@ CHANNEL = "console"
 PROMPT = "Bạn: "
 
 
+def lenient_stdio() -> None:
+    """Read and write the standard streams with `errors="replace"`.
+
+    A UTF-8 locale (or PYTHONIOENCODING=utf-8) makes Python decode stdin strictly, so one
+    byte of another encoding in a piped transcript would end `dvcbot chat` or `dvcbot match`
+    with UnicodeDecodeError; it becomes U+FFFD instead, and the line is still answered.
+    """
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # closed or detached: nothing to read or write
+                continue
+
+
 def render(replies: list[Reply]) -> str:
     """Replies as console text: buttons become a numbered list (typed numbers press them)."""
     return "\n\n".join(numbered_text(r) for r in replies)

@@ -30,6 +30,8 @@ def facet_label(facet: str, topic: Topic) -> str:
     """The facet's button label; guides and contacts are done, not filed ("Làm ở đâu")."""
     if facet == "where" and topic.kind != "procedure":
         return "Làm ở đâu"
+    if facet == "fee" and topic.fee_label:
+        return topic.fee_label
     return FACET_LABELS[facet]
 
 
@@ -80,6 +82,8 @@ def topic_answer(topic: Topic, facet: str | None, allow: list[str], *,
         buttons.append(Button(texts.FLOW_BUTTON, f"flow:{topic.flow}"))
     buttons += [Button(facet_label(f, topic), f"fac:{topic.id}:{f}")
                 for f in FACETS if f in topic.facets and f != facet]
+    if topic.legal_basis:
+        buttons.append(Button(texts.LEGAL_BUTTON, f"law:{topic.id}"))
     if with_feedback:
         buttons += feedback_buttons("t", topic.id)
     buttons.append(Button(texts.MENU_BUTTON, "menu"))
@@ -94,17 +98,25 @@ def facet_detail(topic: Topic, facet: str, allow: list[str]) -> Reply:
         extra.append(f"Cơ quan giải quyết: {topic.agency}")
     if facet == "where" and topic.online and topic.online.note:
         extra.append(topic.online.note.strip())
-    if facet in ("fee", "time") and topic.legal_basis:
-        extra.append("Căn cứ: " + "; ".join(topic.legal_basis[:3]))
     text = "\n".join([f"📌 {topic.title} · {facet_label(facet, topic)}", body, *extra])
     buttons = []
     if topic.flow:
         buttons.append(Button(texts.FLOW_BUTTON, f"flow:{topic.flow}"))
     buttons += [Button(facet_label(f, topic), f"fac:{topic.id}:{f}")
                 for f in FACETS if f in topic.facets and f != facet]
+    if topic.legal_basis:
+        buttons.append(Button(texts.LEGAL_BUTTON, f"law:{topic.id}"))
     buttons += feedback_buttons("t", topic.id)
     buttons.append(Button(texts.MENU_BUTTON, "menu"))
     return Reply(_clip(text, 1500), tuple(buttons), topic_links(topic, allow))
+
+
+def legal_detail(topic: Topic) -> Reply:
+    """The legal documents behind a topic, shown only when the citizen asks for them."""
+    lines = [f"📌 {topic.title} · {texts.LEGAL_BUTTON}", *(f"- {x}" for x in topic.legal_basis)]
+    buttons = [Button(facet_label(f, topic), f"fac:{topic.id}:{f}")
+               for f in FACETS if f in topic.facets]
+    return Reply(_clip("\n".join(lines), 1500), (*buttons, Button(texts.MENU_BUTTON, "menu")))
 
 
 def main_menu(kb: KnowledgeBase, text: str = texts.MENU) -> Reply:

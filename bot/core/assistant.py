@@ -17,6 +17,7 @@ from bot.core.locks import KeyedLocks
 from bot.core.models import Button, Incoming, Reply
 from bot.core.outbox import dump_replies, unsent_replies
 from bot.core.router import Router
+from bot.privacy.bounds import cut_bytes, cut_text
 from bot.privacy.redact import redact, scrub
 from bot.storage.base import Commit, FeedbackRecord, ReferralRecord, Store, TurnRecord
 
@@ -169,11 +170,16 @@ def _clean(value: str | None) -> str | None:
 
 
 def clean_incoming(incoming: Incoming) -> Incoming:
-    """Return `incoming` with every text field made safe to process and store."""
+    """Return `incoming` with every text field made safe to process and store.
+
+    Text and payloads are cut to the platforms' limits first, so a forged 1 MB message costs
+    no more to redact than a real one.
+    """
     return dataclasses.replace(
         incoming, channel=_clean(incoming.channel) or "", user_key=_clean(incoming.user_key)
-        or "", text=_clean(incoming.text), button=_clean(incoming.button),
-        start_payload=_clean(incoming.start_payload), update_id=_clean(incoming.update_id),
+        or "", text=_clean(cut_text(incoming.text)), button=_clean(cut_bytes(incoming.button)),
+        start_payload=_clean(cut_bytes(incoming.start_payload)),
+        update_id=_clean(incoming.update_id),
         locale=_clean(incoming.locale))
 
 

@@ -1,4 +1,4 @@
-"""A consistent snapshot of everything loaded from YAML: knowledge, index, flows."""
+"""A consistent snapshot of everything loaded: knowledge, index, flows, the catalogue."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.catalog.effective import catalog_stamp, effective_catalog
+from bot.catalog.entries import procedure_entries
+from bot.catalog.store import Catalog, CatalogError
 from bot.config import Config
 from bot.flows.engine import FlowEngine
 from bot.flows.loader import Flow, load_flows
@@ -25,6 +28,7 @@ class Brain:
     index: TopicIndex
     flows: dict[str, Flow]
     engine: FlowEngine
+    catalog: Catalog  # the national procedure catalogue (bot.catalog.effective_catalog)
 
 
 def build_brain(config: Config) -> Brain:
@@ -50,13 +54,18 @@ def build_brain(config: Config) -> Brain:
         for tid in flow.topics:
             if tid not in kb.topics:
                 errors.append(YamlError(flow.file, flow.line, f"topics: unknown topic {tid!r}"))
+    try:
+        catalog = effective_catalog(config)
+    except CatalogError as exc:
+        errors.append(YamlError(exc.path, 1, exc.problem))
     if errors:
         raise KnowledgeError(errors)
-    return Brain(kb, TopicIndex(kb), flows, FlowEngine(flows, config.flows.expiry_hours * 3600))
+    index = TopicIndex(kb, extra=procedure_entries(catalog.procedures.values()))
+    return Brain(kb, index, flows, FlowEngine(flows, config.flows.expiry_hours * 3600), catalog)
 
 
 def source_stamp(config: Config) -> tuple[tuple[str, float], ...]:
-    """Modification times of every YAML file, to notice edits without reading them."""
+    """Modification times of every YAML file and the catalogue store, to notice edits."""
     stamps = []
     for folder in (Path(config.knowledge_dir), Path(config.flows_dir)):
         for path in sorted(folder.rglob("*.yaml")):
@@ -64,4 +73,4 @@ def source_stamp(config: Config) -> tuple[tuple[str, float], ...]:
                 stamps.append((str(path), os.stat(path).st_mtime))
             except OSError:
                 continue
-    return tuple(stamps)
+    return tuple(stamps) + catalog_stamp(config)

@@ -19,6 +19,8 @@ class Incoming:
         start_payload: the deep-link payload of `/start PAYLOAD`, if any.
         update_id: the channel's id of this event, used to drop redeliveries.
         locale: the client's language code, when the channel tells it.
+        is_staff: a configured staff member writing in a private chat (never in a group:
+            staff reports quote citizens' questions).
     """
 
     channel: str

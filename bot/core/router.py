@@ -6,15 +6,21 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from bot.catalog import routing as catalog
+from bot.catalog.entries import procedure_titles
 from bot.config import Config
 from bot.core import answers, texts
 from bot.core.brain import Brain
 from bot.core.models import Button, Reply
 from bot.flows.engine import NAV_WORDS, FlowTurn
+from bot.knowledge.clock import vietnam_today
+from bot.knowledge.dated import for_day
 from bot.language.facets import FACETS
 from bot.language.normalize import MAX_INPUT_CHARS, nfc, tokenize
 from bot.matching.decide import Decision, decide
+from bot.matching.entries import code_of
 from bot.matching.index import MatchResult
+from bot.offices import dialog as offices
 from bot.privacy.redact import redact, without_placeholders
 from bot.storage.base import FeedbackRecord, ReferralRecord, Store
 
@@ -65,6 +71,7 @@ class Router:
         turn.outcome = "staff"
         turn.redacted = turn.normalized = f"/{command}"
         titles = {tid: topic.title for tid, topic in self.kb.topics.items()}
+        titles.update(procedure_titles(self.brain.catalog.procedures.values()))
         text = await staff_reply(self.store, command, arg, turn.now, self.brain.flows, titles)
         turn.replies = [Reply(text, (Button(texts.MENU_BUTTON, "menu"),))]
 
@@ -99,7 +106,9 @@ class Router:
         kind, _, rest = payload.partition(":")
         parts = rest.split(":") if rest else []
         handled = False
-        if kind == "menu":
+        if kind in catalog.BUTTON_KINDS:
+            handled = catalog.button(turn, self.brain, kind, parts)
+        elif kind == "menu":
             handled = self._menu(turn)
         elif kind == "grp" and parts:
             reply = answers.group_menu(self.kb, parts[0])
@@ -112,9 +121,13 @@ class Router:
                 and parts[1] in FACETS:
             turn.topic, turn.facet, turn.outcome = parts[0], parts[1], "facet"
             turn.session["last_topic"] = {"id": parts[0], "at": turn.now}
-            turn.replies = [answers.facet_detail(self.kb.topics[parts[0]], parts[1],
-                                                 self.allow)]
+            topic = for_day(self.kb.topics[parts[0]], vietnam_today(turn.now))
+            turn.replies = [answers.facet_detail(topic, parts[1], self.allow)]
+            offices.after_answer(self, turn, topic, parts[1])
             handled = True
+        elif kind == "law" and parts and parts[0] in self.kb.topics:
+            turn.topic, turn.outcome = parts[0], "facet"
+            turn.replies, handled = [answers.legal_detail(self.kb.topics[parts[0]])], True
         elif kind == "none":
             turn.outcome = "none_of_these"
             asked = turn.session.pop("asked", None) or {}
@@ -130,7 +143,7 @@ class Router:
             handled = self._menu(turn, texts.FEEDBACK_THANKS)
         elif kind == "flow" and parts:
             handled = self._start_flow(turn, parts[0])
-        elif kind == "st" and len(parts) == 3 and parts[2].isdigit():
+        elif kind == "st" and len(parts) == 3 and _small_number(parts[2]) is not None:
             handled = self._apply(turn, self.engine.press(turn.session, parts[0], parts[1],
                                                           int(parts[2]), turn.now))
         elif kind == "nav" and parts:
@@ -159,7 +172,7 @@ class Router:
             turn.replies = [Reply(texts.GARBLED, (Button(texts.MENU_BUTTON, "menu"),))]
             return
         buttons = turn.session.get("buttons") or []
-        if normalized.isdigit() and len(normalized) <= 2 and buttons:
+        if _small_number(normalized) is not None and len(normalized) <= 2 and buttons:
             number = int(normalized)
             if 1 <= number <= len(buttons):
                 self.button(turn, buttons[number - 1])
@@ -183,6 +196,8 @@ class Router:
             turn.session.pop("awaiting", None)
         elif awaiting and not red.sensitive:
             self._comment(turn, red.text)
+            return
+        if offices.on_text(self, turn, text):  # the commune asked for a "where" answer
             return
         if self.engine.expired(turn.session, turn.now):
             # Back after a long pause: answer a real question (its reply carries the
@@ -244,21 +259,31 @@ class Router:
         recent = self._recent_topic(turn)
         if recent and self._is_follow_up(result, decision, recent):
             # "phí bao nhiêu?" right after an answer asks about that same topic.
-            self._answer_topic(turn, recent, result.facet, outcome="answer")
+            if not catalog.answer(turn, self.brain, recent, result.facet):
+                self._answer_topic(turn, recent, result.facet, outcome="answer")
             turn.replies = [*prefix, *turn.replies]
             return
         turn.score, turn.facet = decision.score, decision.facet
-        if decision.outcome == "answer" and decision.topic:
+        if decision.outcome == "answer" and decision.topic not in self.kb.topics:
+            catalog.answer(turn, self.brain, str(decision.topic), decision.facet)
+            turn.score = decision.score
+            turn.replies[-1] = catalog.with_variants(turn.replies[-1], self.kb, self.brain,
+                                                     result.variants, decision.facet)
+        elif decision.outcome == "answer" and decision.topic:
             if decision.facet is not None or not self._answer_branch(
                     turn, decision.topic, result.tokens, decision.score):
                 self._answer_topic(turn, decision.topic, decision.facet, outcome="answer",
                                    score=decision.score)
+                if result.best is not None and turn.replies:
+                    turn.replies[-1] = catalog.with_variants(
+                        catalog.with_code(turn.replies[-1], self.brain, result.best.code),
+                        self.kb, self.brain, result.variants, decision.facet)
         elif decision.outcome == "suggest":
             turn.outcome = "suggest"
             turn.topic = decision.suggestions[0]
             turn.session["asked"] = {"text": text, "normalized": turn.normalized,
                                      "topic": turn.topic}
-            turn.replies = [answers.suggestions(self.kb, list(decision.suggestions),
+            turn.replies = [catalog.suggestions(self.kb, self.brain, list(decision.suggestions),
                                                 decision.facet)]
         elif (sensitive or personal) and not result.content:  # only a number, no question
             turn.outcome = "safety"
@@ -280,7 +305,7 @@ class Router:
 
     def _answer_topic(self, turn: Turn, topic_id: str, facet: str | None, *, outcome: str,
                       score: float | None = None) -> bool:
-        topic = self.kb.topics[topic_id]
+        topic = for_day(self.kb.topics[topic_id], vietnam_today(turn.now))
         turn.topic, turn.facet, turn.outcome = topic_id, facet, outcome
         turn.session["last_topic"] = {"id": topic_id, "at": turn.now}
         if score is not None:
@@ -291,6 +316,7 @@ class Router:
             reply = Reply(reply.text, tuple(b for b in reply.buttons
                                             if not b.payload.startswith("flow:")), reply.links)
         turn.replies = [reply]
+        offices.after_answer(self, turn, topic, facet)
         return True
 
     def _answer_branch(self, turn: Turn, topic_id: str, tokens: tuple[str, ...],
@@ -353,7 +379,8 @@ class Router:
         """The topic answered in this conversation within FOLLOW_UP_SECONDS, if any."""
         last = turn.session.get("last_topic") or {}
         tid = last.get("id")
-        if tid in self.kb.topics and turn.now - float(last.get("at", 0)) <= FOLLOW_UP_SECONDS:
+        known = tid in self.kb.topics or catalog.procedure(self.brain, code_of(str(tid)))
+        if known and turn.now - float(last.get("at", 0)) <= FOLLOW_UP_SECONDS:
             return str(tid)
         return None
 
@@ -369,9 +396,13 @@ class Router:
         return True
 
     def _feedback(self, turn: Turn, kind: str, ident: str, vote: str) -> bool:
-        if kind not in ("t", "f") or vote not in ("up", "down"):
+        if kind not in ("t", "f", "c") or vote not in ("up", "down"):
             return False
-        if kind == "t" and ident not in self.kb.topics:
+        if kind == "c":  # a catalogue procedure, logged by its entry id "tthc-<code>"
+            ident, kind = catalog.feedback_target(self.brain, ident) or "", "t"
+            if not ident:
+                return False
+        elif kind == "t" and ident not in self.kb.topics:
             return False
         if kind == "f" and ident not in self.brain.flows:  # forged: keep the log clean
             return False
@@ -405,6 +436,11 @@ def _staff_command(text: str | None) -> tuple[str, str] | None:
     command, _, arg = text.strip()[1:].partition(" ")
     command = command.split("@", 1)[0].lower()
     return (command, arg.strip()) if command in STAFF_COMMANDS else None
+
+
+def _small_number(text: str) -> int | None:
+    """`text` as an int when it is 1-3 ASCII digits: "²".isdigit() is True, int("²") fails."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else None
 
 
 BRANCH_SHARE = 0.75  # share of an option label's words the question must contain

@@ -45,9 +45,9 @@ SAFETY = (
     "thông tin bạn vừa gõ."
 )
 SAFETY_ID = (
-    "🔒 Trợ lý không cần số định danh, số điện thoại hay email của bạn và không xem được hồ sơ "
-    "cá nhân. Mình đã che thông tin đó và không lưu lại. Chỉ nhập các thông tin này trên trang "
-    ".gov.vn chính thức hoặc ứng dụng VNeID."
+    "🔒 Trợ lý không cần họ tên, địa chỉ, số định danh, số điện thoại hay email của bạn và "
+    "không xem được hồ sơ cá nhân. Mình đã che thông tin đó và không lưu lại. Chỉ nhập các "
+    "thông tin này trên trang .gov.vn chính thức hoặc ứng dụng VNeID."
 )
 FEEDBACK_ASK = "Thông tin này có hữu ích không?"
 FEEDBACK_UP = "👍 Hữu ích"
@@ -66,7 +66,8 @@ HUMAN_BUTTON = "🙋 Hỗ trợ trực tiếp"
 FLOW_BUTTON = "🧭 Hướng dẫn từng bước"
 MORE_ABOUT = "Xem thêm:"
 FACET_MISSING = (
-    "Mục này chưa có thông tin {facet} đã được kiểm chứng. Bạn xem trang thủ tục trên "
+    "Mình chưa có thông tin {facet} cho việc này. Bạn xem trang thủ tục trên "
     "dichvucong.gov.vn (mục Phí, lệ phí / Thời hạn giải quyết) hoặc hỏi bộ phận một cửa xã/phường."
 )
+LEGAL_BUTTON = "⚖️ Căn cứ pháp lý"
 PROCEDURES_LABEL = "📋 Thủ tục theo nhóm"

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.knowledge.dated import check_facts
 from bot.knowledge.links import link_allowed
 from bot.knowledge.schema import (
     CHANNELS,
@@ -21,6 +22,7 @@ from bot.knowledge.schema import (
     SOURCE_FIELDS,
     TOPIC_FIELDS,
     Topic,
+    procedure_code,
 )
 from bot.language.facets import FACETS
 from bot.yamlio import LineDict, LineList, YamlError, load_file
@@ -132,6 +134,9 @@ def _check_topic_field(key: str, kind: str, value: Any, tid: str, path: str, lin
     elif kind in ("strlist", "idlist"):
         if not isinstance(value, LineList) or not all(_is_text(v) for v in value):
             errs.add(path, line, f"{where}: expected a list of text items")
+    elif kind == "codes":
+        if not isinstance(value, LineList) or not all(procedure_code(v) for v in value):
+            errs.add(path, line, f"{where}: expected a list of procedure codes like 1.001193")
     elif kind == "date":
         if not isinstance(value, dt.date):
             errs.add(path, line, f"{where}: expected a date YYYY-MM-DD, got {value!r}")
@@ -143,6 +148,9 @@ def _check_topic_field(key: str, kind: str, value: Any, tid: str, path: str, lin
             if facet not in FACETS:
                 errs.add(path, value.line_of(facet),
                          f"{where}: unknown facet {facet!r} (one of {', '.join(FACETS)})")
+            elif isinstance(text, (LineDict, LineList)):  # facts with dates (dated.py)
+                for line, problem in check_facts(text, f"{where}.{facet}"):
+                    errs.add(path, line or value.line_of(facet), problem)
             elif not _is_text(text):
                 errs.add(path, value.line_of(facet), f"{where}.{facet}: expected text")
     elif kind == "online":

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.knowledge.dated import DatedFact
 
 KINDS = ("procedure", "guide", "safety", "contact")
 ONLINE_LEVELS = ("toan-trinh", "mot-phan", "khong-truc-tuyen", "khong-ap-dung")
@@ -41,7 +45,10 @@ TOPIC_FIELDS: dict[str, tuple[bool, str]] = {
     "reviewed": (True, "date"),
     "related": (False, "idlist"),
     "flow": (False, "id"),
+    "codes": (False, "codes"),
+    "fee_label": (False, "text"),  # "Mức hưởng" when the money is received, not paid
 }
+CODE_RE = re.compile(r"^\d{1,2}\.\d{6}$")  # a national procedure code: "1.001193"
 ONLINE_FIELDS = {"level": True, "channels": False, "note": False}
 LINK_FIELDS = {"title": True, "url": True}
 SOURCE_FIELDS = {"url": True, "title": True, "date": False}
@@ -92,6 +99,9 @@ class Topic:
     links: tuple[LinkEntry, ...] = ()
     related: tuple[str, ...] = ()
     flow: str | None = None
+    codes: tuple[str, ...] = ()  # national procedure codes this topic answers for
+    dated: dict[str, tuple[DatedFact, ...]] = field(default_factory=dict)  # facets with dates
+    fee_label: str | None = None
     file: str = ""
     line: int = 0
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
@@ -103,8 +113,12 @@ class Topic:
     @classmethod
     def from_clean(cls, data: dict[str, Any], file: str, line: int) -> Topic:
         """Build a Topic from a mapping that already passed validation."""
+        from bot.knowledge.dated import parse_facts
+
         online = data.get("online")
-        return cls(
+        raw_facets = data.get("facets") or {}
+        dated = {k: parse_facts(v) for k, v in raw_facets.items() if not isinstance(v, str)}
+        topic = cls(
             id=data["id"], title=data["title"].strip(), kind=data["kind"],
             summary=" ".join(data["summary"].split()),
             questions=tuple(data["questions"]),
@@ -112,7 +126,7 @@ class Topic:
                           for s in data["sources"]),
             reviewed=data["reviewed"],
             keywords=tuple(data.get("keywords") or ()),
-            facets={k: v.strip() for k, v in (data.get("facets") or {}).items()},
+            facets={k: v.strip() for k, v in raw_facets.items() if isinstance(v, str)},
             online=Online(online["level"], tuple(online.get("channels") or ()),
                           online.get("note")) if online else None,
             agency=data.get("agency"),
@@ -120,8 +134,31 @@ class Topic:
             links=tuple(LinkEntry(x["title"], x["url"]) for x in data.get("links") or ()),
             related=tuple(data.get("related") or ()),
             flow=data.get("flow"), file=file, line=line,
-            key_lines=dict(getattr(data, "key_lines", {})),
+            codes=tuple(procedure_code(c) or "" for c in data.get("codes") or ()),
+            key_lines=dict(getattr(data, "key_lines", {})), dated=dated,
+            fee_label=data.get("fee_label"),
         )
+        # Dated facets are written out for each turn's day; at load, all facts, so that
+        # matching and buttons see the facet.
+        return _with_all_facts(topic)
+
+
+def _with_all_facts(topic: Topic) -> Topic:
+    """Write dated facets out for the day of loading; each turn writes them out again."""
+    from bot.knowledge.clock import vietnam_today
+    from bot.knowledge.dated import for_day
+
+    return for_day(topic, vietnam_today()) if topic.dated else topic
+
+
+def procedure_code(value: Any) -> str | None:
+    """A procedure code as written in YAML ("1.001193", or the number 1.001193 that YAML
+    reads as a float), in its canonical six-decimal form; None when it is not one."""
+    if isinstance(value, float):
+        value = f"{value:.6f}"
+    if isinstance(value, str) and CODE_RE.match(value.strip()):
+        return value.strip()
+    return None
 
 
 def _str_or_none(value: Any) -> str | None:

@@ -48,6 +48,10 @@ class FacetDetector:
                     self._kept.add(words)
         # Longer cues first, so "bao lau" is not read as a shorter cue inside it.
         self._cues.sort(key=lambda item: -len(item[0]))
+        # Cues and blockers by first word: a text is scanned once, not once per cue (the
+        # index runs this over every text of a catalogue of thousands of procedures).
+        self._cues_by_first = _by_first(self._cues)
+        self._blockers_by_first = _by_first(self._blockers)
         # Asked on every question (follow-up detection): computed once here.
         self._cue_words = frozenset(w for words, _ in self._cues for w in words
                                     if w != WILDCARD)
@@ -59,9 +63,8 @@ class FacetDetector:
     def _blocked(self, tokens: Sequence[str]) -> dict[str, set[int]]:
         """Facet → token positions covered by one of its blockers."""
         out: dict[str, set[int]] = {}
-        for words, facet in self._blockers:
-            for i in _occurrences(tokens, words):
-                out.setdefault(facet, set()).update(range(i, i + len(words)))
+        for i, words, facet in _found(tokens, self._blockers_by_first):
+            out.setdefault(facet, set()).update(range(i, i + len(words)))
         return out
 
     def spans(self, tokens: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -73,13 +76,12 @@ class FacetDetector:
         Returns:
             Non-blocked cue occurrences; overlapping ones are all listed.
         """
-        blocked = self._blocked(tokens)
+        blocked = self._blocked(tokens) if self._blockers else {}
         found = []
-        for words, facet in self._cues:
-            masked = blocked.get(facet, set())
-            for i in _occurrences(tokens, words):
-                if not masked.intersection(range(i, i + len(words))):
-                    found.append((i, i + len(words), facet))
+        for i, words, facet in _found(tokens, self._cues_by_first):
+            masked = blocked.get(facet)
+            if not masked or not masked.intersection(range(i, i + len(words))):
+                found.append((i, i + len(words), facet))
         found.sort(key=lambda s: (s[0], s[0] - s[1]))
         return found
 
@@ -105,17 +107,44 @@ class FacetDetector:
             The tokens outside any cue phrase of two words or more ("o dau" goes, "online"
             and "ho so" stay).
         """
+        return self.without_spans(tokens, self.spans(tokens))
+
+    def without_spans(self, tokens: Sequence[str], spans: list[tuple[int, int, str]]
+                      ) -> list[str]:
+        """`without_cues` for spans already found by `spans(tokens)`."""
         drop: set[int] = set()
-        for start, end, _ in self.spans(tokens):
+        for start, end, _ in spans:
             if end - start >= 2 and tuple(tokens[start:end]) not in self._kept:
                 drop.update(range(start, end))
         return [t for i, t in enumerate(tokens) if i not in drop]
 
 
-def _occurrences(tokens: Sequence[str], words: tuple[str, ...]) -> list[int]:
-    """Start positions of `words` in `tokens`; a "*" in `words` matches any one token."""
-    n = len(words)
-    first = words[0]
-    return [i for i in range(len(tokens) - n + 1)
-            if tokens[i] == first and all(w in (WILDCARD, t)
-                                          for w, t in zip(words, tokens[i:i + n], strict=True))]
+def _by_first(cues: list[tuple[tuple[str, ...], str]]
+              ) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Cues keyed by their first word (in their given order)."""
+    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for words, facet in cues:
+        out.setdefault(words[0], []).append((words, facet))
+    return out
+
+
+def _found(tokens: Sequence[str], by_first: dict[str, list[tuple[tuple[str, ...], str]]]
+           ) -> list[tuple[int, tuple[str, ...], str]]:
+    """(start, cue words, facet) of every cue occurrence, by position."""
+    out = []
+    n_tokens = len(tokens)
+    anywhere = by_first.get(WILDCARD, [])
+    for i, token in enumerate(tokens):
+        starting = by_first.get(token)
+        if starting is None and not anywhere:
+            continue
+        for words, facet in (*(starting or ()), *anywhere):
+            n = len(words)
+            if i + n > n_tokens:
+                continue
+            if WILDCARD not in words:
+                if tuple(tokens[i:i + n]) == words:
+                    out.append((i, words, facet))
+            elif all(w in (WILDCARD, t) for w, t in zip(words, tokens[i:i + n], strict=True)):
+                out.append((i, words, facet))
+    return out

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.knowledge.loader import KnowledgeBase
 from bot.language.facets import FacetDetector
 from bot.language.normalize import Normalizer, tokenize
-from bot.matching.samples import SampleIndex
-from bot.matching.terms import TermStats, terms
+from bot.matching.entries import Entry, code_of, topic_entries
+from bot.matching.group import EntryGroup
+from bot.matching.terms import terms
+from bot.matching.variants import Variants
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,13 @@ class Weights:
 
 
 WEIGHTS = Weights()
+# A catalogue procedure that explains less of a question than this is shown with a lower
+# confidence (its rank is kept): thousands of names hold almost any word, so a partial match
+# becomes "did you mean", never a direct answer (curated topics stay as tuned).
+COVERAGE_FLOOR = 0.7
+NAME_DICE = 0.6  # word overlap of a procedure name with a question that asks for exactly it
+SHOWN = 12  # candidates kept for the answer, the suggestions and the variants offered
+CODE_GAP = 5.0  # points by which another listed code must beat a topic's main one to be shown
 _RUN3 = re.compile(r"([a-z])\1{2,}")
 # Besides the stopwords (em, ạ, nhé, bạn, admin...), the words that only add politeness to a
 # greeting or a thank-you: "e cảm ơn", "cháu cảm ơn", "con chào".
@@ -45,6 +53,7 @@ class Candidate:
     coverage: float
     fuzzy: float
     rank: float | None = None  # the unrounded score that orders candidates; score when None
+    code: str | None = None  # the catalogue procedure behind it (a topic's closest listed code)
 
     def __post_init__(self) -> None:
         if self.rank is None:
@@ -66,6 +75,7 @@ class MatchResult:
     facet: str | None
     candidates: tuple[Candidate, ...]
     outside: bool = False  # the question names a service the knowledge base does not cover
+    variants: tuple[str, ...] = ()  # variants of the best candidate ("did you mean" choices)
 
     @property
     def best(self) -> Candidate | None:
@@ -76,42 +86,65 @@ class MatchResult:
 class TopicIndex:
     """Scores every topic for a question. Immutable; rebuild it when the knowledge changes."""
 
-    def __init__(self, kb: KnowledgeBase, weights: Weights | None = None) -> None:
-        """Build the index (normaliser, term statistics, sample-question index).
+    def __init__(self, kb: KnowledgeBase, weights: Weights | None = None,
+                 extra: Iterable[Entry] = ()) -> None:
+        """Build the index (normaliser, term statistics, sample-text index).
 
         Args:
             kb: the loaded knowledge base.
             weights: signal weights; the tuned defaults when None.
+            extra: more entries ranked with the topics (catalogue procedures).
         """
         self.version = kb.version
         self.weights = w = weights or WEIGHTS
         self.facets = FacetDetector(kb.facet_cues)
         self._stop = frozenset(tokenize(" ".join(kb.stopwords)))
-        texts: list[tuple[str, str, float, bool]] = []  # topic, text, weight, is a sample
-        for topic in kb.topics.values():
-            texts.append((topic.id, topic.title, w.title_weight, True))
-            texts += [(topic.id, k, 1.0, True) for k in topic.keywords]
-            texts += [(topic.id, q, 1.0, True) for q in topic.questions]
-            texts.append((topic.id, topic.summary, w.summary_weight, False))
+        curated = list(topic_entries(kb, w.title_weight, w.summary_weight))
+        extra = list(extra)
+        entries = [*curated, *extra]
+        self.entries = {e.id: e for e in entries}
+        # A procedure listed under a curated topic's codes is answered by that topic.
+        self.covered = {code: e.id for e in curated for code in e.codes}
         expander = Normalizer(kb.abbreviations, ())
-        docs = [(tid, self._terms(expander.expand(tokenize(text))), weight, sample)
-                for tid, text, weight, sample in texts]
-        self.stats = TermStats.build((tid, t, weight) for tid, t, weight, _ in docs)
-        vocab = {word for _, text, _, _ in texts for word in tokenize(text)}
-        self.normalizer = Normalizer(kb.abbreviations, vocab, self.stats.phrases())
-        self.samples = SampleIndex(self.stats,
-                                   [(tid, t) for tid, t, _, sample in docs if sample])
-        # A keyword phrase ("căn cước", "sổ đỏ") names its topic outright.
-        self._named = [(phrase, topic.id) for topic in kb.topics.values()
-                       for phrase in (tuple(self.normalizer.tokens(k)) for k in topic.keywords)
-                       if phrase]
+        vocab: set[str] = set()
+        self.groups = [EntryGroup(self._docs(group, expander, vocab),
+                                  None if group is curated else max(len(curated), 1))
+                       for group in (curated, extra) if group]
+        self.stats = self.groups[0].stats
+        phrases = {p for g in self.groups for p in g.stats.phrases()}
+        self.normalizer = Normalizer(kb.abbreviations, vocab, phrases)
+        self.variants = Variants(self.entries, lambda name: expander.expand(tokenize(name)),
+                                 self._stop)
+        # A keyword phrase ("căn cước", "sổ đỏ") names its topic outright; keyed by first word.
+        self._named: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        for entry in entries:
+            for keyword in entry.keywords:
+                phrase = tuple(self.normalizer.tokens(keyword))
+                if phrase:
+                    self._named[phrase[0]].append((phrase, entry.id))
         self._courtesy = self._stop | _COURTESY
         self._greetings = self._smalltalk(kb.greetings)
         self._thanks = self._smalltalk(kb.thanks)
         # Outside phrases name things the knowledge base does not know, so they are compared
         # before typo repair, which would bend "tiki" or "evn" into some known word.
-        self._outside = [tuple(self.normalizer.expand(tokenize(p))) for p in kb.outside]
+        self._outside: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for outside in kb.outside:
+            words = tuple(self.normalizer.expand(tokenize(outside)))
+            if words:
+                self._outside[words[0]].append(words)
         self.topic_ids = tuple(kb.topics)
+
+    def _docs(self, entries: list[Entry], expander: Normalizer, vocab: set[str]
+              ) -> list[tuple[str, list[str], float, bool]]:
+        """(entry id, terms, weight, is a sample) of every text; collects the vocabulary."""
+        docs = []
+        for entry in entries:
+            for text in entry.texts:
+                words = tokenize(text.text)
+                vocab.update(words)
+                docs.append((entry.id, self._terms(expander.expand(words)), text.weight,
+                             text.sample))
+        return docs
 
     def _terms(self, tokens: Sequence[str]) -> list[str]:
         return terms(self.facets.without_cues(tokens), self._stop)
@@ -155,7 +188,8 @@ class TopicIndex:
         Returns:
             The ids of those topics.
         """
-        return frozenset(tid for phrase, tid in self._named if _contains(tokens, phrase))
+        return frozenset(tid for first in set(tokens) for phrase, tid in self._named.get(first, ())
+                         if _contains(tokens, phrase))
 
     def names_outside_service(self, text: str) -> bool:
         """Whether the message names a service from `outside` (weather, lottery, loans...).
@@ -166,8 +200,13 @@ class TopicIndex:
         Returns:
             True when an outside phrase occurs (compared on folded, expanded words).
         """
+        return bool(self.outside_phrases(text))
+
+    def outside_phrases(self, text: str) -> list[tuple[str, ...]]:
+        """The outside phrases a message names (folded, expanded words)."""
         tokens = self.normalizer.expand(tokenize(text))
-        return any(p and _contains(tokens, p) for p in self._outside)
+        return [p for first in set(tokens) for p in self._outside.get(first, ())
+                if _contains(tokens, p)]
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
         """Rank topics for a question.
@@ -180,33 +219,80 @@ class TopicIndex:
             The ranked candidates (best first) with the normalised text and facet.
         """
         tokens = self.normalizer.tokens(text)
-        content = self.content(tokens)
-        facet = self.facets.detect(tokens)
-        outside = self.names_outside_service(text)
-        query = self._terms(tokens)
-        weights = {t: self.stats.weight(t) for t in query}
-        total = sum(weights.values())
-        if not total:
-            return MatchResult(" ".join(tokens), tuple(tokens), tuple(content), facet, (),
-                               outside)
-        matched: dict[str, float] = defaultdict(float)
-        for term, weight in weights.items():
-            for tid, strength in self.stats.strength.get(term, {}).items():
-                matched[tid] += weight * strength
-        similarity = self.samples.similarity(query, total)
-        fuzzy = self.samples.fuzzy(" ".join(content))
-        w = self.weights
+        spans = self.facets.spans(tokens)  # once: facet, content and terms all read them
+        facet = spans[0][2] if spans else None
+        uncued = self.facets.without_spans(tokens, spans)
+        content = [t for t in uncued if t not in self._stop]
+        phrases = self.outside_phrases(text)
+        outside = bool(phrases)
+        query = terms(uncued, self._stop)
         raw: dict[str, tuple[float, float, float]] = {}
-        for tid, mass in matched.items():
-            cov, sim, fz = mass / total, similarity.get(tid, 0.0), fuzzy.get(tid, 0.0)
-            evidence = 1 - math.exp(-mass / w.evidence)
-            score = 100 * (w.coverage * cov + w.similarity * sim + w.fuzzy * fz) * evidence
-            raw[tid] = (score * (w.outside if outside else 1.0), cov, fz)
-        candidates = [Candidate(tid, round(min(max(s, 0.0), 100.0), 1), round(cov, 3), fz, s)
-                      for tid, (s, cov, fz) in _calibrate(raw, w.lead).items()]
+        for i, group in enumerate(self.groups):
+            other = self.groups[0] if i else None  # curated words stand in for the catalogue
+            scored = group.scores(query, " ".join(content), self.weights, outside and not i,
+                                  other)
+            if i and outside:
+                self._outside_of_names(scored, phrases, content)
+            raw.update(scored)
+        codes = self._fold_covered(raw)
+        self.variants.reorder(raw, tokens, content)
+        # Calibration keeps the order, so only the best few become Candidates.
+        shown = dict(sorted(raw.items(), key=lambda kv: (-kv[1][0], kv[0]))[:max(limit, SHOWN)])
+        candidates = [Candidate(tid, round(min(max(s * _doubt(tid, cov), 0.0), 100.0), 1),
+                                round(cov, 3), fz, s, codes.get(tid))
+                      for tid, (s, cov, fz) in _calibrate(shown, self.weights.lead).items()]
         candidates.sort(key=lambda c: (-c.key, c.topic_id))
-        return MatchResult(" ".join(tokens), tuple(tokens), tuple(content), facet,
-                           tuple(c for c in candidates[:limit] if c.score > 0), outside)
+        kept = tuple(c for c in candidates[:limit] if c.score > 0)
+        variants = self.variants.siblings(kept[0].topic_id,
+                                          [c.topic_id for c in candidates[1:]]) if kept else ()
+        return MatchResult(" ".join(tokens), tuple(tokens), tuple(content), facet, kept,
+                           outside, variants)
+
+    def _outside_of_names(self, raw: dict[str, tuple[float, float, float]],
+                          phrases: list[tuple[str, ...]], content: Sequence[str]) -> None:
+        """Outside phrases ("thủy sản", "hải quan") describe what the curated topics do not
+        cover. A procedure is spared the penalty when its name holds the phrase and is close
+        to the question as a whole (word Dice): a long name that merely mentions the phrase
+        ("... biểu diễn nghệ thuật" in an animal quarantine) is no answer."""
+        asked = set(content)
+        for tid, (score, cov, fz) in raw.items():
+            words = self.variants.name_words(tid) or frozenset()
+            dice = 2 * len(words & asked) / (len(words) + len(asked) or 1)
+            if dice < NAME_DICE or not any(words.issuperset(p) for p in phrases):
+                raw[tid] = (score * self.weights.outside, cov, fz)
+
+    def _fold_covered(self, raw: dict[str, tuple[float, float, float]]) -> dict[str, str]:
+        """Fold covered procedures into their curated topic (which keeps the better score).
+
+        Returns:
+            entry id → the procedure code behind it: a procedure's own code; for a topic its
+            main (first listed) code, unless another listed one clearly fits better.
+        """
+        codes: dict[str, str] = {}
+        scores: dict[str, dict[str, float]] = {}
+        for tid in [t for t in raw if code_of(t) is not None]:
+            code = code_of(tid) or ""
+            owner = self.covered.get(code)
+            if owner is None:
+                codes[tid] = code
+                continue
+            score = raw.pop(tid)
+            scores.setdefault(owner, {})[code] = score[0]
+            if score[0] > raw.get(owner, (-1.0, 0.0, 0.0))[0]:
+                raw[owner] = score
+        for owner, by_code in scores.items():
+            main = self.entries[owner].codes[0]
+            best = max(by_code, key=lambda c: by_code[c])
+            clearly = by_code[best] > by_code.get(main, 0.0) + CODE_GAP
+            codes[owner] = best if clearly or main not in by_code else main
+        return codes
+
+
+def _doubt(entry_id: str, coverage: float) -> float:
+    """The confidence factor of a catalogue procedure that leaves words unexplained."""
+    if code_of(entry_id) is None or coverage >= COVERAGE_FLOOR:
+        return 1.0
+    return coverage / COVERAGE_FLOOR
 
 
 def _calibrate(raw: dict[str, tuple[float, float, float]], lead: float

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.privacy import cues, details, names
+
 # A digit run may be typed in groups: "0912 345 678", "001.099.012.345", "4111-1111-...".
 _SEP = r"[ .\-]?"
 # Not glued to a longer number on either side; "OTP:123456" and "123456." still match.
@@ -23,7 +25,8 @@ _CUE_SEP = r"\s*(?:l[aà]\s*|:\s*|=\s*|s[oố]\s*)?"
 _FILLER = (r"(?:\s+(?:c[uủ]a|t[oô]i|m[iì]nh|em|anh|ch[iị]|vneid|m[oớ]i|c[uũ]|"
            r"[dđ][aă]ng\s*nh[aậ]p))*")
 _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
-    ("email", "[email]", re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")),
+    # Bounded runs (RFC 5321 local part, DNS labels) keep this linear in the input length.
+    ("email", "[email]", re.compile(r"[\w.+\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){1,8}")),
     # "mật khẩu: x", "pass=x": an explicit separator, any token.
     ("password", "[mật khẩu]", re.compile(
         r"(?i)(\b(?:m[aậ]t\s*kh[aẩ]u|mk|pass(?:word|code)?|m[aã]\s*pin)" + _FILLER
@@ -116,32 +119,55 @@ def _replacer(kind: str, placeholder: str, text: str, groups: int,
     return sub
 
 
+_NEEDS_PATTERNS = re.compile(r"(?i)[\d@]|m[aậ]t\s*kh[aẩ]u|\bmk\b|pass|m[aã]\s*pin")
+
+
 def redact(text: str) -> Redaction:
-    """Replace ID numbers, phones, emails, dossier codes, bank/card numbers, OTP-like codes.
+    """Replace personal data by placeholders, in time linear in the length of `text`.
 
     Args:
-        text: a citizen's message.
+        text: a citizen's message (callers cut it to the channel's limit first).
 
     Returns:
         The redacted text and the kinds found ("email", "phone", "id", "old_id", "dossier",
-        "card", "bank", "password", "code").
+        "card", "bank", "password", "code", "name", "address", "birth", "plate").
     """
     found: set[str] = set()
-    if not any(c.isdigit() or c == "@" for c in text) and not _maybe_password(text):
-        return Redaction(text, frozenset())
-    for kind, placeholder, pattern in _PATTERNS:
-        text = pattern.sub(_replacer(kind, placeholder, text, pattern.groups, found), text)
+    # Wordy details first: a plate or a birth date would otherwise be cut into "codes".
+    text = _apply(text, [
+        *((a, b, names.NAME, "name") for a, b in names.find_names(text)),
+        *((a, b, details.ADDRESS, "address") for a, b in details.find_addresses(text)),
+        *((a, b, details.BIRTH, "birth") for a, b in details.find_birth_dates(text)),
+        *((a, b, details.PLATE, "plate") for a, b in details.find_plates(text))], found)
+    if _NEEDS_PATTERNS.search(text):  # most questions hold no number, "@" or password cue
+        for kind, placeholder, pattern in _PATTERNS:
+            text = pattern.sub(_replacer(kind, placeholder, text, pattern.groups, found), text)
+    # Last, on what is left: numbers already replaced are no "code" any more.
+    text = _apply(text, [
+        *((a, b, cues.PASSWORD, "password") for a, b in cues.find_passwords(text)),
+        *((a, b, ph, "dossier" if ph == cues.DOSSIER else "code")
+          for a, b, ph in cues.find_codes(text))], found)
     return Redaction(text, frozenset(found))
 
 
-_PASSWORD_CUE = re.compile(r"(?i)m[aậ]t\s*kh[aẩ]u|\bmk\b|pass|m[aã]\s*pin")
+def _apply(text: str, spans: list[tuple[int, int, str, str]], found: set[str]) -> str:
+    """Replace non-overlapping spans (the first one wins) by their placeholders."""
+    if not spans:
+        return text
+    out, pos = [], 0
+    for start, end, placeholder, kind in sorted(spans):
+        if start < pos or start == end:
+            continue
+        out += [text[pos:start], placeholder]
+        found.add(kind)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
-def _maybe_password(text: str) -> bool:
-    return bool(_PASSWORD_CUE.search(text))
-
-
-_PLACEHOLDER = re.compile("|".join(sorted({re.escape(p) for _, p, _ in _PATTERNS})))
+_PLACEHOLDER = re.compile("|".join(sorted(
+    {re.escape(p) for _, p, _ in _PATTERNS} | {re.escape(p) for p in (
+        names.NAME, details.ADDRESS, details.BIRTH, details.PLATE, cues.CODE, cues.DOSSIER)})))
 
 
 def without_placeholders(text: str) -> str:

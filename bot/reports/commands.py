@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot.catalog.entries import procedure_titles
 from bot.config import Config
 from bot.core.brain import build_brain
 from bot.knowledge.loader import KnowledgeError
@@ -64,6 +65,7 @@ async def report(config: Config, query: ReportQuery, fmt: str) -> str:
     try:
         brain = build_brain(config)
         flows, titles = brain.flows, {k: t.title for k, t in brain.kb.topics.items()}
+        titles.update(procedure_titles(brain.catalog.procedures.values()))  # logged by code
     except KnowledgeError:
         log.warning("knowledge does not load: the report shows ids instead of titles")
         flows, titles = {}, {}

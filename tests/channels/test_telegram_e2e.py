@@ -246,6 +246,18 @@ async def test_staff_ids_unlock_staff_commands(fake, run) -> None:
     assert staff != texts.HELP and staff.strip()
 
 
+async def test_staff_commands_in_a_group_get_the_citizen_reply(fake, run) -> None:
+    group = -100300
+    async with run():  # ALICE is staff, but a group must never see the questions of others
+        fake.say(group, "/misses", user_id=ALICE, chat_type="group")
+        fake.say(group, "/stats@dvc_test_bot", user_id=ALICE, chat_type="supergroup")
+        in_group = await answers(fake, group, 2)
+        fake.say(ALICE, "/misses")
+        (private,) = await answers(fake, ALICE)
+    assert in_group == [texts.HELP, texts.HELP]
+    assert private != texts.HELP and private.strip()
+
+
 async def test_edited_messages_are_ignored(fake, run) -> None:
     async with run():
         edited = fake.message_update(BOB, "lam cccd", edit_date=1)

@@ -20,6 +20,7 @@ from bot.core import texts
 from bot.core.assistant import Assistant
 from bot.core.brain import Brain
 from bot.core.models import Button, Reply
+from bot.privacy.logfilter import clean_line
 from bot.privacy.pseudonym import Pseudonymizer
 from bot.storage.base import ReportQuery
 from bot.storage.sqlite import SQLiteStore
@@ -283,6 +284,7 @@ async def test_rotation_survives_a_restart(oa: FakeZaloOA, make_bot: Any) -> Non
     assert oa.initial_refresh in oa.used_refresh
     rotated = json.loads(await read_value(bot.store.path))["refresh_token"]
     assert rotated in oa.valid_refresh
+    assert clean_line(f"refresh with {rotated}") == "refresh with [bí mật]"  # masked in logs
 
     oa.expire_access_tokens()  # the restarted bot must refresh with the rotated token
     async with make_bot() as restarted:  # same SQLite file, same (already spent) env token

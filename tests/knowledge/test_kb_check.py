@@ -169,3 +169,38 @@ def test_syntax_error_in_other_knowledge_files(kb_copy, capsys, name: str) -> No
     code, errors = kb_check(kb_copy, capsys)
     assert code == 1
     assert any(e.startswith(f"{path}:") and "YAML syntax" in e for e in errors), errors
+
+
+def test_topic_codes_are_national_procedure_codes(kb_copy, capsys) -> None:
+    path = kb_copy.topic_file(TOPICS)
+    start = line_of(path, r"^  - id: khai-sinh$")
+    codes = line_of(path, r"^    codes:", after=start)
+    edit_line(path, codes, "    codes: [1.001193, khai-sinh, 12.5]")
+    code, errors = kb_check(kb_copy, capsys)
+    assert code == 1
+    assert_reported(errors, path, codes,
+                    "topic khai-sinh: codes: expected a list of procedure codes like 1.001193")
+
+
+def test_codes_written_as_yaml_numbers_keep_their_zeros(kb_copy) -> None:
+    from bot.config import load_config
+    from bot.knowledge.loader import load_knowledge
+
+    path = kb_copy.topic_file(TOPICS)
+    start = line_of(path, r"^  - id: khai-sinh$")
+    edit_line(path, line_of(path, r"^    codes:", after=start),
+              "    codes: [1.000110, \"2.000200\", 1.001193]")
+    config = load_config(str(kb_copy.config_path))
+    kb = load_knowledge(config.knowledge_dir, config.links.allow)
+    assert kb.topics["khai-sinh"].codes == ("1.000110", "2.000200", "1.001193")
+
+
+def test_a_code_the_catalogue_does_not_hold_is_named(kb_copy, capsys) -> None:
+    path = kb_copy.topic_file(TOPICS)
+    start = line_of(path, r"^  - id: khai-sinh$")
+    codes = line_of(path, r"^    codes:", after=start)
+    edit_line(path, codes, "    codes: [1.001193, 9.999999]")
+    assert main(["--config", str(kb_copy.config_path), "kb", "check"]) == 0
+    err = capsys.readouterr().err
+    assert (f"warning: {path}:{codes}: topic khai-sinh: codes: 9.999999 is not in the "
+            "catalogue") in err

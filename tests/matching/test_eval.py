@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from bot.core.answers import FIRST_MESSAGE_LIMIT, topic_answer
 from bot.knowledge.links import link_allowed
 from bot.language.facets import FACETS
-from bot.language.normalize import tokenize
+from bot.language.normalize import has_diacritics, tokenize
 from bot.matching.decide import decide
 from bot.matching.evaluate import Report, evaluate, format_report, load_set
 
@@ -35,10 +35,35 @@ DIRECT = {"eval.jsonl": (90.0, 1.0), "holdout.jsonl": (85.0, 2.5), "fresh.jsonl"
 KNOWN_GAPS = {("fresh.jsonl", "facet")}
 
 
+# Services the sets label "must not claim" because they were out of scope when the sets were
+# written, and that issue 11 brought in scope with a curated topic. The files stay as written;
+# a must-not-claim question that names one of these services counts as handled when the bot
+# answers it with that service's topic (it still counts as handled when the bot does not claim
+# it). Any other claim, e.g. a retirement-age question taken by the pension-account topic, still
+# counts as a failure.
+RESCOPED = {"ly hon": "ly-hon", "ho ngheo": "ho-ngheo", "nop phat": "nop-phat-giao-thong"}
+
+
+def _credit_rescoped(report: Report, brain, config, items) -> Report:
+    for item in items:
+        if item.get("topic") is not None:
+            continue
+        folded = " ".join(tokenize(item["text"]))
+        topics = {tid for words, tid in RESCOPED.items() if words in folded}
+        decision = decide(brain.index.match(item["text"]), config.matching)
+        if decision.topic is not None and decision.topic in topics:
+            side = report.with_marks if has_diacritics(item["text"]) else report.without_marks
+            for split in (report.overall, side):
+                split.rejected += 1
+    return report
+
+
 @pytest.fixture(scope="module")
 def reports(brain, config) -> dict[str, Report]:
-    return {name: evaluate(brain.index, config.matching, load_set(DATA / name))
-            for name in SETS}
+    sets = {name: load_set(DATA / name) for name in SETS}
+    return {name: _credit_rescoped(evaluate(brain.index, config.matching, items), brain,
+                                   config, items)
+            for name, items in sets.items()}
 
 
 @pytest.mark.parametrize("name", SETS)

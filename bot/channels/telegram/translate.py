@@ -86,6 +86,8 @@ def from_message(update: Update, message: Message, me: BotIdentity,
     if is_group(message.chat) and not addresses_bot(message, me):
         return None
     user, chat = message.from_user, message.chat
+    # Staff reports quote citizens' questions: only in a private chat, never to a group.
+    staff_ids = staff_ids if chat.type == Chat.PRIVATE else ()
     text = message.text
     if text is None:
         return _incoming(update, chat.id, user, staff_ids, text="")
@@ -129,6 +131,8 @@ def from_callback(update: Update, query: CallbackQuery,
     """
     if query.data is None:
         return None
+    if query.message is None or query.message.chat.type != Chat.PRIVATE:
+        staff_ids = ()
     return _incoming(update, callback_chat_id(query), query.from_user, staff_ids,
                      button=query.data)
 

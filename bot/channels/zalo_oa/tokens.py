@@ -13,6 +13,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.privacy.logfilter import add_secret
 from bot.storage.base import Store
 
 log = logging.getLogger(__name__)
@@ -92,9 +93,13 @@ class TokenManager:
             tokens = Tokens(self._env_access, self._env_refresh, 0.0, seed)
             await self._save(tokens)
         self.tokens = tokens
+        add_secret(tokens.access_token)
+        add_secret(tokens.refresh_token)
         return tokens
 
     async def _save(self, tokens: Tokens) -> None:
+        add_secret(tokens.access_token)  # rotated tokens are masked in the log like the first
+        add_secret(tokens.refresh_token)
         await self.store.set_value(STORE_KEY, json.dumps(asdict(tokens)))
 
     def due(self) -> bool:

@@ -1,0 +1,126 @@
+"""Answers about catalogue procedures: facet first, code, link, dated source, old names marked;
+buttons, thumbs and the log through the assistant."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.catalog.answers import FIRST_ITEMS, LEGACY_NOTE, procedure_answer
+from bot.catalog.model import ChannelTerms, Document, Procedure
+from bot.core.models import MAX_PAYLOAD_BYTES
+
+IMPORTED = dt.date(2026, 11, 30)
+
+
+def _procedure(documents: int = 3, legacy: tuple[str, ...] = ()) -> Procedure:
+    return Procedure(
+        code="1.004359", name="Cấp, cấp lại Giấy phép khai thác thủy sản", field="Thủy sản",
+        levels=("tinh",), agency="Sở Nông nghiệp và Môi trường; UBND cấp huyện",
+        applicants="Cá nhân, tổ chức",
+        channels=(ChannelTerms("truc_tuyen", "5 Ngày làm việc", 5, "ngày làm việc",
+                               "Lệ phí : 40.000 Đồng", 40000),
+                  ChannelTerms("truc_tiep", "5 Ngày làm việc", 5, "ngày làm việc",
+                               "Lệ phí : 40.000 Đồng", 40000)),
+        documents=tuple(Document(f"Giấy tờ số {i}", copies="1 bản chính")
+                        for i in range(1, documents + 1)),
+        steps=("Nộp hồ sơ", "Thẩm định", "Trả kết quả"), conditions="",
+        result="Giấy phép khai thác thủy sản", legal_basis=(),
+        url="https://dichvucong.gov.vn/thu-tuc-hanh-chinh/abc", legacy=legacy)
+
+
+def test_a_facet_answer_names_the_procedure_code_link_and_dated_source() -> None:
+    reply = procedure_answer(_procedure(), "fee", IMPORTED)
+    lines = reply.text.splitlines()
+    assert lines[0] == "📌 Cấp, cấp lại Giấy phép khai thác thủy sản"
+    assert lines[1] == "Mã thủ tục: 1.004359"
+    assert lines[2] == "Phí, lệ phí:"
+    assert "• trực tuyến: Lệ phí : 40.000 Đồng" in reply.text
+    assert "Cách nộp: trực tuyến, trực tiếp" in reply.text
+    assert reply.text.endswith("Nguồn: Cơ sở dữ liệu quốc gia về thủ tục hành chính "
+                               "(dữ liệu lấy ngày 30/11/2026)")
+    assert [link.url for link in reply.links] == ["https://dichvucong.gov.vn/thu-tuc-hanh-chinh/abc"]
+    payloads = [b.payload for b in reply.buttons]
+    assert "cf:1.004359:documents" in payloads and "cf:1.004359:fee" not in payloads
+    assert "fb:c:1.004359:up" in payloads and "fb:c:1.004359:down" in payloads
+    assert all(len(p.encode()) <= MAX_PAYLOAD_BYTES for p in payloads)
+
+
+def test_a_long_document_list_is_cut_with_a_button_for_the_rest() -> None:
+    proc = _procedure(documents=12)
+    reply = procedure_answer(proc, "documents", IMPORTED)
+    assert f"Giấy tờ số {FIRST_ITEMS}" in reply.text
+    assert f"Giấy tờ số {FIRST_ITEMS + 1}" not in reply.text
+    assert f"… và {12 - FIRST_ITEMS} mục khác" in reply.text
+    more = reply.buttons[0]
+    assert more.label == "📄 Xem đủ 12 giấy tờ" and more.payload == "cm:1.004359:documents"
+    full = procedure_answer(proc, "documents", IMPORTED, full=True)
+    assert "Giấy tờ số 12" in full.text and "mục khác" not in full.text
+
+
+def test_old_names_are_never_presented_as_current() -> None:
+    reply = procedure_answer(_procedure(legacy=("cấp huyện",)), "where", IMPORTED)
+    assert "UBND cấp huyện (tên cũ)" in reply.text
+    assert LEGACY_NOTE in reply.text
+    plain = procedure_answer(_procedure(), "where", IMPORTED)
+    assert "(tên cũ)" not in plain.text and LEGACY_NOTE not in plain.text
+
+
+async def test_a_catalogue_answer_its_buttons_and_thumbs(assistant, say, press, store) -> None:
+    replies = await say(assistant, "xin giay phep khai thac thuy san le phi bao nhieu")
+    reply = replies[-1]
+    assert "Mã thủ tục: 1.004359" in reply.text
+    assert "Phí, lệ phí:" in reply.text
+    assert store.turns[-1].topic == "tthc-1.004359" and store.turns[-1].outcome == "answer"
+    steps = (await press(assistant, "cf:1.004359:steps"))[-1]
+    assert "Các bước:" in steps.text and store.turns[-1].outcome == "facet"
+    await press(assistant, "fb:c:1.004359:down")
+    assert store.feedback[-1].topic == "tthc-1.004359" and store.feedback[-1].rating == -1
+
+
+async def test_forged_or_stale_catalogue_buttons_get_the_menu(assistant, press, store) -> None:
+    for payload in ("cf:9.999999:fee", "cm:1.004359:nonsense", "fb:c:9.999999:up", "cp:"):
+        await press(assistant, payload)
+        assert store.turns[-1].outcome == "stale_button", payload
+    assert not store.feedback
+
+
+async def test_did_you_mean_offers_catalogue_procedures(assistant, say, press, store) -> None:
+    reply = (await say(assistant, "dang ky lai khai sinh"))[-1]
+    assert store.turns[-1].outcome == "suggest"
+    first = reply.buttons[0]
+    assert first.payload == "cp:1.004884" and first.label == "Thủ tục đăng ký lại khai sinh"
+    chosen = (await press(assistant, first.payload))[-1]
+    assert "Mã thủ tục: 1.004884" in chosen.text
+    assert store.turns[-1].topic == "tthc-1.004884"
+
+
+async def test_an_answer_offers_the_variants_it_did_not_name(assistant, say) -> None:
+    reply = (await say(assistant, "dang ky khai sinh"))[-1]
+    assert reply.text.startswith("📌 Đăng ký khai sinh")
+    assert "Mã thủ tục: 1.001193 (Thủ tục đăng ký khai sinh)" in reply.text
+    variants = [b for b in reply.buttons if b.label.startswith("Có phải: ")]
+    assert variants and all(b.payload.startswith("cp:") for b in variants)
+
+
+async def test_the_report_counts_catalogue_procedures_by_code(assistant, say, press, store,
+                                                              brain, clock) -> None:
+    from bot.catalog.entries import procedure_titles
+    from bot.reports.model import build_report
+    from bot.storage.base import ReportQuery
+
+    for _ in range(2):
+        await say(assistant, "xin giay phep khai thac thuy san")
+    await press(assistant, "fb:c:1.004359:down")
+    titles = procedure_titles(brain.catalog.procedures.values())
+    report = build_report(await store.log_stats(ReportQuery()), ReportQuery(), {}, titles,
+                          now=clock.now)
+    row = next(r for r in report.topics if r.topic == "tthc-1.004359")
+    assert row.title == "1.004359 · Cấp, cấp lại Giấy phép khai thác thủy sản"
+    assert row.answers == 2 and row.thumbs_down == 1
+
+
+async def test_a_bare_facet_question_follows_up_on_the_procedure(assistant, say, store) -> None:
+    await say(assistant, "xin giay phep khai thac thuy san")
+    reply = (await say(assistant, "mất bao lâu?"))[-1]
+    assert "Mã thủ tục: 1.004359" in reply.text and "Thời hạn:" in reply.text
+    assert store.turns[-1].topic == "tthc-1.004359" and store.turns[-1].facet == "time"

@@ -1,0 +1,93 @@
+"""One ranking over curated topics and catalogue procedures: variants, codes, no wrong claims,
+candidate generation, and the curated sets kept within a point of their figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.catalog.entries import procedure_entries
+from bot.catalog.model import Procedure
+from bot.matching.decide import decide
+from bot.matching.evaluate import evaluate, load_set
+from bot.matching.group import CANDIDATES
+from bot.matching.index import TopicIndex
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+# `dvcbot eval` on the curated sets with the matcher that scanned every phrasing, on the same
+# knowledge (main after the facts-offices merge, 2026-12-04): top-1, top-3, facet, answered right,
+# rejection. Before that merge (32 topics) they were 99.0/100/96.6/94.3/100,
+# 97.3/99.6/92.9/93.3/98.3 and 97.4/99.5/93.2/94.3/97.9.
+BEFORE = {"eval.jsonl": (98.8, 100.0, 96.6, 94.8, 98.0),
+          "holdout.jsonl": (97.3, 99.6, 92.9, 92.9, 93.2),
+          "fresh.jsonl": (97.4, 99.5, 93.2, 94.3, 93.8)}
+METRICS = ("top1", "top3", "facet", "answered_right", "rejection")
+
+
+@pytest.mark.parametrize("name", sorted(BEFORE))
+def test_curated_sets_stay_within_a_point(brain, config, name: str) -> None:
+    assert brain.catalog.procedures, "the bundled catalogue is ranked with the topics"
+    rates = evaluate(brain.index, config.matching, load_set(DATA / name)).overall.rates()
+    for metric, before in zip(METRICS, BEFORE[name], strict=True):
+        assert float(rates[metric] or 0) >= before - 1.0, f"{name}: {metric} {rates[metric]}"
+
+
+@pytest.mark.parametrize(("question", "code"), [
+    ("dang ky khai sinh co yeu to nuoc ngoai can giay to gi", "2.000528"),
+    ("đăng ký khai sinh lưu động", "1.003583"),
+    ("dang ky lai khai sinh", "1.004884"),
+    ("xin giay phep khai thac thuy san", "1.004359"),
+    ("cap giay phep lai xe quoc te", "3.000353"),
+])
+def test_the_variant_the_question_names_comes_first(brain, question: str, code: str) -> None:
+    best = brain.index.match(question).best
+    assert best is not None and best.code == code
+
+
+def test_the_plain_procedure_is_answered_and_its_variants_offered(brain, config) -> None:
+    result = brain.index.match("đăng ký khai sinh")
+    decision = decide(result, config.matching)
+    assert decision.topic == "khai-sinh"
+    assert "tthc-1.003583" in result.variants or "tthc-1.004884" in result.variants
+
+
+def test_a_topic_that_lists_the_code_answers_for_it(brain, config) -> None:
+    result = brain.index.match("thủ tục cấp lại giấy chứng nhận quyền sử dụng đất bị mất")
+    decision = decide(result, config.matching)
+    assert decision.topic == "dat-dai" and result.best is not None
+    assert result.best.code == "1.012786"  # the listed procedure that fits, not the main one
+    assert all(c.topic_id != "tthc-1.012786" for c in result.candidates)
+
+
+@pytest.mark.parametrize("question", [
+    "xin chứng chỉ hành nghề y cho bác sĩ mới ra trường",
+    "chuyen truong cho hoc sinh tieu hoc",
+    "cấp phép tổ chức biểu diễn nghệ thuật",
+    "xin giấy phép kinh doanh karaoke",
+    "đăng ký hiến tặng máu ở đâu",
+])
+def test_a_procedure_nobody_covers_is_never_answered_with_another(brain, config,
+                                                                  question: str) -> None:
+    assert decide(brain.index.match(question), config.matching).topic is None
+
+
+def _synthetic(n: int) -> list[Procedure]:
+    objects = [f"giấy phép loại {chr(97 + i % 26)}{i // 26} hạng {i % 7}" for i in range(n)]
+    return [Procedure(code=f"9.{i:06d}", name=f"Cấp {obj}", field="Thử nghiệm", levels=(),
+                      agency="", applicants="", channels=(), documents=(), steps=(),
+                      conditions="", result="", legal_basis=(), url="")
+            for i, obj in enumerate(objects)]
+
+
+def test_only_a_few_dozen_candidates_are_scored(brain, monkeypatch) -> None:
+    index = TopicIndex(brain.kb, extra=procedure_entries(_synthetic(3000)))
+    scored: list[int] = []
+    fuzzy = index.groups[1].samples.fuzzy
+    monkeypatch.setattr(index.groups[1].samples, "fuzzy",
+                        lambda text, cands: scored.append(len(cands)) or fuzzy(text, cands))
+    result = index.match("cap giay phep loai c3 hang 3")
+    assert result.best is not None and result.best.topic_id == "tthc-9.000080"
+    assert scored and max(scored) <= CANDIDATES
+    # "cấp", "giấy", "phép" hold every procedure: gathering stops at the selective words.
+    assert len(index.groups[1].candidates({"cap": 1.0, "giay": 1.0, "c3": 3.0})) <= CANDIDATES
