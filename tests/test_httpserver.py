@@ -28,7 +28,12 @@ async def test_routes_added_after_start_are_served() -> None:
             async with client.get(f"{base}/nothing-here") as resp:
                 assert resp.status == 404
         assert http.routes == ["/healthz", "/hook"]
+        http.add_route("POST", "/hook", hook)  # the same channel starting again: accepted
+
+        async def other(request: web.Request) -> web.Response:
+            return web.Response()
+
         with pytest.raises(ValueError):
-            http.add_route("POST", "/hook", hook)
+            http.add_route("POST", "/hook", other)
     finally:
         await http.stop()
