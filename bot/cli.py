@@ -21,6 +21,7 @@ from bot.knowledge.freshness import report_freshness
 from bot.knowledge.loader import KnowledgeError, catalogue_problems
 from bot.offices import cli as offices_cli
 from bot.privacy.logfilter import install as install_log_redaction
+from bot.staff import cli as staff_cli
 from bot.yamlio import YamlError
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,8 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     from bot.runner import run_channels
 
     channels = configured_channels(config, Secrets.from_env())
+    if not channels and config.staff.enabled:  # the console chat, and /staff/ beside it
+        return asyncio.run(staff_cli.run_console_with_staff(config))
     if not channels:
         print("Không có kênh nào được cấu hình (chưa có token): chạy trợ lý trên console.\n"
               "No channel token configured: starting the console chat.", file=sys.stderr)
@@ -287,6 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     flows.add_argument("id", nargs="?")
     catalog_cli.register(sub)
     offices_cli.register(sub)
+    staff_cli.register(sub)
     return parser
 
 
@@ -294,7 +298,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "run": cmd_run, "chat": cmd_chat, "kb": cmd_kb_check, "match": cmd_match,
     "eval": cmd_eval, "flows": cmd_flows, "link": cmd_link,
     "report": cmd_report, "purge": cmd_purge, "export": cmd_export, "catalog": catalog_cli.run,
-    "offices": offices_cli.run,
+    "offices": offices_cli.run, "staff": staff_cli.cmd_staff,
 }
 
 

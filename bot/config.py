@@ -101,6 +101,18 @@ class ZaloOAConfig:
 
 
 @dataclass
+class StaffConfig:
+    """The staff web console under /staff/ on the shared HTTP server (bot/staff/)."""
+
+    enabled: bool = False
+    bot_name: str = "Trợ lý Dịch vụ công"
+    session_hours: int = 8
+    secure_cookie: str = "auto"  # auto (HTTPS, or said by a trusted proxy) | always | never
+    trusted_proxies: list[str] = field(default_factory=lambda: ["127.0.0.1", "::1"])
+    zalo_qr_url: str = ""  # the Zalo bot's or OA's own link, printed as a QR code on posters
+
+
+@dataclass
 class CatalogConfig:
     """The national procedure catalogue: where imports are stored and what this office serves."""
 
@@ -124,6 +136,7 @@ class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     zalo_bot: ZaloBotConfig = field(default_factory=ZaloBotConfig)
     zalo_oa: ZaloOAConfig = field(default_factory=ZaloOAConfig)
+    staff: StaffConfig = field(default_factory=StaffConfig)
     catalog: CatalogConfig = field(default_factory=CatalogConfig)
     source: str = field(default="(built-in defaults)", metadata={"internal": True})
 
@@ -162,6 +175,7 @@ _CHOICES = {
     ("telegram", "mode"): ("polling", "webhook"),
     ("zalo_bot", "mode"): ("polling", "webhook"),
     ("zalo_oa", "reply_reference"): ("quote", "recipient", "none"),
+    ("staff", "secure_cookie"): ("auto", "always", "never"),
     ("", "log_level"): ("DEBUG", "INFO", "WARNING", "ERROR"),
 }
 _PATH_KEYS = {("", "knowledge_dir"), ("", "flows_dir"), ("storage", "path"),

@@ -13,6 +13,7 @@ from bot.channels.launch import Channel
 from bot.config import Config
 from bot.httpserver import HttpServer
 from bot.privacy.retention import purge_daily
+from bot.staff.serve import attach as attach_staff
 from bot.supervise.starter import keep_starting
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,9 @@ async def run_channels(config: Config, channels: Sequence[Channel]) -> int:
         # A channel that cannot start is retried with backoff; the others serve meanwhile.
         starters = [asyncio.create_task(keep_starting(c, assistant, http)) for c in channels]
         await asyncio.wait(starters, timeout=STARTUP_WAIT_SECONDS)
-        reloader = asyncio.create_task(Reloader(assistant, config).run())
+        watch = Reloader(assistant, config)
+        reloader = asyncio.create_task(watch.run())
+        await attach_staff(assistant, config, http, watch.check)
         purger = asyncio.create_task(purge_daily(assistant.store, config.storage.retention_days))
         log.info("running: %s", ", ".join(c.name for c in channels))
         await stop.wait()

@@ -12,6 +12,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.knowledge.dated import check_facts
+from bot.knowledge.learned import FILE_NAME as LEARNED_FILE
+from bot.knowledge.learned import apply_learned
 from bot.knowledge.links import link_allowed
 from bot.knowledge.schema import (
     CHANNELS,
@@ -383,9 +385,10 @@ def load_knowledge(directory: str | Path, allow: Sequence[str],
     groups, main, proc = _load_menu(root / "menu.yaml", topics, errs)
     required = _load_required(root / "catalog.yaml", errs)
     _check_references(topics, required, root / "catalog.yaml", allow, flow_ids, errs)
+    errs.errors.extend(apply_learned(root, topics))  # staff console additions (learned.yaml)
     if errs.errors:
         raise KnowledgeError(errs.errors)
-    all_files = [*files, root / "synonyms.yaml", root / "menu.yaml"]
+    all_files = [*files, root / "synonyms.yaml", root / "menu.yaml", root / LEARNED_FILE]
     digest = hashlib.sha256()
     for file in all_files:
         if file.exists():
