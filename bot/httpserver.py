@@ -9,6 +9,8 @@ from aiohttp import web
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+MAX_CONCURRENT_REQUESTS = 256
+KEEPALIVE_SECONDS = 15.0  # an idle connection is closed after this
 
 
 class HttpServer:
@@ -17,7 +19,10 @@ class HttpServer:
     def __init__(self, host: str, port: int) -> None:
         self.host = host
         self.port = port
-        self.app = web.Application(client_max_size=1024 * 1024)
+        self.app = web.Application(client_max_size=1024 * 1024,
+                                   middlewares=[self._limit])
+        self._slots = MAX_CONCURRENT_REQUESTS
+        self.channels: dict[str, str] = {}  # channel name -> "up" or why it is down
         # One catch-all route and our own table: aiohttp freezes its router at start-up, but
         # channels must add webhook routes after the server listens (so that a setWebhook
         # call never points the platform at a port that is not answering yet).
@@ -31,7 +36,22 @@ class HttpServer:
         return list(dict.fromkeys(path for _, path in self._handlers))
 
     async def _health(self, request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
+        down = {name: state for name, state in self.channels.items() if state != "up"}
+        return web.json_response({"status": "degraded" if down else "ok",
+                                  "channels": self.channels}, status=503 if down else 200)
+
+    @web.middleware
+    async def _limit(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """At most MAX_CONCURRENT_REQUESTS at once; the rest get 503 (platforms retry)."""
+        if self._slots <= 0:
+            log.warning("HTTP: too many requests at once; %s %s refused", request.method,
+                        request.path)
+            return web.Response(status=503)
+        self._slots -= 1
+        try:
+            return await handler(request)
+        finally:
+            self._slots += 1
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         handler = self._handlers.get((request.method, request.path))
@@ -49,6 +69,8 @@ class HttpServer:
             ValueError: the method and path are already taken.
         """
         key = (method.upper(), path)
+        if self._handlers.get(key) == handler:
+            return  # the same channel starting again after a failed start
         if key in self._handlers:
             raise ValueError(f"route {method} {path} is already registered")
         self._handlers[key] = handler
@@ -67,7 +89,9 @@ class HttpServer:
 
     async def start(self) -> None:
         """Start serving."""
-        self._runner = web.AppRunner(self.app, access_log=None)
+        self._runner = web.AppRunner(self.app, access_log=None,
+                                     keepalive_timeout=KEEPALIVE_SECONDS,
+                                     max_line_size=8190, max_field_size=8190)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.host, self.port).start()
         log.info("HTTP server on %s:%s serving %s", self.host, self.bound_port,

@@ -14,8 +14,10 @@ from bot.config import Config
 from bot.httpserver import HttpServer
 from bot.privacy.retention import purge_daily
 from bot.staff.serve import attach as attach_staff
+from bot.supervise.starter import keep_starting
 
 log = logging.getLogger(__name__)
+STARTUP_WAIT_SECONDS = 60.0  # then "running" is logged even if a channel is still retrying
 
 
 async def run_channels(config: Config, channels: Sequence[Channel]) -> int:
@@ -32,16 +34,9 @@ async def run_channels(config: Config, channels: Sequence[Channel]) -> int:
     async with open_assistant(config) as assistant:
         http = HttpServer(config.http.host, config.http.port)
         await http.start()
-        started: list[Channel] = []
-        try:
-            for channel in channels:
-                await channel.start(assistant, http)
-                started.append(channel)
-        except Exception as exc:
-            log.error("channel %s could not start: %s", channel.name, exc)
-            await _stop_all(started)
-            await http.stop()
-            return 1
+        # A channel that cannot start is retried with backoff; the others serve meanwhile.
+        starters = [asyncio.create_task(keep_starting(c, assistant, http)) for c in channels]
+        await asyncio.wait(starters, timeout=STARTUP_WAIT_SECONDS)
         watch = Reloader(assistant, config)
         reloader = asyncio.create_task(watch.run())
         await attach_staff(assistant, config, http, watch.check)
@@ -51,7 +46,10 @@ async def run_channels(config: Config, channels: Sequence[Channel]) -> int:
         log.info("stopping")
         reloader.cancel()
         purger.cancel()
-        await _stop_all(started)
+        for starter in starters:
+            starter.cancel()
+        await asyncio.gather(*starters, return_exceptions=True)
+        await _stop_all([c for c in channels if http.channels.get(c.name) == "up"])
         await http.stop()
     return 0
 

@@ -15,6 +15,7 @@ from bot.core import answers
 from bot.core.brain import Brain
 from bot.core.locks import KeyedLocks
 from bot.core.models import Button, Incoming, Reply
+from bot.core.outbox import dump_replies, unsent_replies
 from bot.core.router import Router
 from bot.privacy.bounds import cut_bytes, cut_text
 from bot.privacy.redact import redact, scrub
@@ -73,6 +74,7 @@ class Assistant:
         self.pseudonymize = pseudonymize
         self.clock = clock
         self._locks = KeyedLocks()
+        self._handed_out: set[tuple[str, str]] = set()  # replies a channel is sending now
 
     def swap_brain(self, brain: Brain) -> None:
         """Replace knowledge and flows at once (hot reload); turns in flight keep theirs."""
@@ -96,9 +98,14 @@ class Assistant:
         async with self._locks.hold(user):
             if incoming.update_id and await self.store.seen_update(incoming.channel,
                                                                    incoming.update_id):
-                log.info("dropping redelivered update %s/%s", incoming.channel,
-                         incoming.update_id)
-                return []
+                log.info("redelivered update %s/%s: only unsent replies go out",
+                         incoming.channel, incoming.update_id)
+                if (incoming.channel, incoming.update_id) in self._handed_out:
+                    return []  # the first delivery is still being sent by this process
+                replies = await unsent_replies(self.store, incoming.channel, incoming.update_id)
+                if replies:
+                    self._handed_out.add((incoming.channel, incoming.update_id))
+                return replies
             session = await self.store.load_session(user)
             turn = Turn(incoming, user, session, self.clock())
             brain = self.brain
@@ -112,8 +119,20 @@ class Assistant:
             session["buttons"] = [b.payload for b in replies[-1].buttons] if replies else []
             session["button_labels"] = [b.label for b in replies[-1].buttons] if replies else []
             session["updated"] = turn.now
-            await self.store.commit(self._commit(turn, started))
+            commit = self._commit(turn, started)
+            if incoming.update_id:
+                commit.replies = dump_replies(replies)
+            await self.store.commit(commit)
+            if incoming.update_id:
+                self._handed_out.add((incoming.channel, incoming.update_id))
         return replies
+
+    async def delivered(self, incoming: Incoming) -> None:
+        """The channel sent the replies of `incoming`: take them out of the outbox."""
+        update_id = _clean(incoming.update_id)
+        if update_id:
+            await self.store.outbox_sent(incoming.channel, update_id)
+            self._handed_out.discard((incoming.channel, update_id))
 
     def _commit(self, turn: Turn, started: float) -> Commit:
         incoming = turn.incoming

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import abc
+import logging
 from dataclasses import dataclass, field
 from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def undelivered(channel: str, update_id: str) -> None:
+    """Log replies given up on (too old or too many attempts)."""
+    log.warning("outbox: replies to %s update %s given up, undelivered", channel, update_id)
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,7 @@ class Commit:
     feedback: FeedbackRecord | None = None
     referral: ReferralRecord | None = None
     update_id: str | None = None
+    replies: str | None = None  # JSON; kept in the outbox until `outbox_sent` (needs update_id)
 
 
 class Store(abc.ABC):
@@ -135,6 +144,36 @@ class Store(abc.ABC):
     @abc.abstractmethod
     async def set_value(self, key: str, value: str) -> None:
         """Write a small named value durably before returning."""
+
+    @abc.abstractmethod
+    async def inbox_add(self, channel: str, update_id: str, payload: str) -> bool:
+        """Durably record a received event before the platform is told it arrived.
+
+        Returns:
+            False when the event is already waiting (a redelivery).
+        """
+
+    @abc.abstractmethod
+    async def inbox_pending(self, channel: str, limit: int = 1000) -> list[tuple[str, str]]:
+        """(update_id, payload) of events received but not yet handled, oldest first."""
+
+    @abc.abstractmethod
+    async def inbox_done(self, channel: str, update_id: str) -> None:
+        """Forget a handled event (its redeliveries are caught by `seen_update`)."""
+
+    @abc.abstractmethod
+    async def outbox_claim(self, channel: str, update_id: str, max_age: float,
+                           max_attempts: int) -> str | None:
+        """The unsent replies of a logged event, counting one more attempt.
+
+        Returns:
+            The replies' JSON, or None when sent already, too old or tried too often (then
+            the row is dropped and logged as undelivered).
+        """
+
+    @abc.abstractmethod
+    async def outbox_sent(self, channel: str, update_id: str) -> None:
+        """The platform accepted the replies: forget them."""
 
     async def log_stats(self, query: ReportQuery) -> LogStats:
         """Read the aggregates staff reports are built from (read-only).

@@ -17,6 +17,7 @@ from bot.storage.base import (
     ReportQuery,
     Store,
     TurnRecord,
+    undelivered,
 )
 
 
@@ -30,6 +31,8 @@ class MemoryStore(Store):
         self.referrals: list[ReferralRecord] = []
         self.updates: set[tuple[str, str]] = set()
         self.values: dict[str, str] = {}
+        self.inbox: dict[tuple[str, str], str] = {}  # insertion order is arrival order
+        self.outbox: dict[tuple[str, str], list[Any]] = {}  # [replies, created, attempts]
 
     async def load_session(self, user_key: str) -> dict[str, Any]:
         return copy.deepcopy(self.sessions.get(user_key, {}))
@@ -48,12 +51,42 @@ class MemoryStore(Store):
             self.referrals.append(commit.referral)
         if commit.update_id:
             self.updates.add((commit.channel, commit.update_id))
+            if commit.replies is not None:
+                self.outbox[(commit.channel, commit.update_id)] = [commit.replies, time.time(), 0]
 
     async def get_value(self, key: str) -> str | None:
         return self.values.get(key)
 
     async def set_value(self, key: str, value: str) -> None:
         self.values[key] = value
+
+    async def inbox_add(self, channel: str, update_id: str, payload: str) -> bool:
+        if (channel, update_id) in self.inbox:
+            return False
+        self.inbox[(channel, update_id)] = payload
+        return True
+
+    async def inbox_pending(self, channel: str, limit: int = 1000) -> list[tuple[str, str]]:
+        rows = [(uid, payload) for (ch, uid), payload in self.inbox.items() if ch == channel]
+        return rows[:limit]
+
+    async def inbox_done(self, channel: str, update_id: str) -> None:
+        self.inbox.pop((channel, update_id), None)
+
+    async def outbox_claim(self, channel: str, update_id: str, max_age: float,
+                           max_attempts: int) -> str | None:
+        row = self.outbox.get((channel, update_id))
+        if row is None:
+            return None
+        row[2] += 1
+        if row[1] < time.time() - max_age or row[2] > max_attempts:
+            del self.outbox[(channel, update_id)]
+            undelivered(channel, update_id)
+            return None
+        return str(row[0])
+
+    async def outbox_sent(self, channel: str, update_id: str) -> None:
+        self.outbox.pop((channel, update_id), None)
 
     async def log_stats(self, query: ReportQuery) -> LogStats:
         return aggregate(self.turns, self.feedback, self.referrals, query)

@@ -14,7 +14,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage import queries
+from bot.storage import queries, queue_sql
 from bot.storage.base import (
     Commit,
     FeedbackRecord,
@@ -24,6 +24,7 @@ from bot.storage.base import (
     Store,
     TurnRecord,
 )
+from bot.storage.batch import GroupCommitter, begin_immediate
 from bot.storage.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -68,17 +69,21 @@ async def migrate(db: aiosqlite.Connection) -> int:
 class SQLiteStore(Store):
     """Sessions and logs in one SQLite file; every turn is one transaction."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, group_commit: bool = True) -> None:
         """Create the store; call `open()` before use.
 
         Args:
             path: the database file (its folder is created), or ":memory:".
+            group_commit: share one transaction among concurrent turns (False: one each).
         """
         self.path = str(path)
         self._db: aiosqlite.Connection | None = None
         # One connection is shared by every coroutine: a transaction must not interleave
         # with another one's statements.
         self._write = asyncio.Lock()
+        self._batch = GroupCommitter(lambda: self.db, self._write,
+                                     max_batch=256 if group_commit else 1)
+        self._reader: aiosqlite.Connection | None = None  # reports never hold up turns
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -100,6 +105,10 @@ class SQLiteStore(Store):
         await migrate(self._db)
 
     async def close(self) -> None:
+        await self._batch.wait_idle()
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
         if self._db is not None:
             await self._db.close()
             self._db = None
@@ -117,33 +126,31 @@ class SQLiteStore(Store):
             return await cursor.fetchone() is not None
 
     async def commit(self, commit: Commit) -> None:
-        async with self._write:
-            await self._commit(commit)
+        await self._batch.run(lambda db: self._commit(db, commit))
 
-    async def _commit(self, commit: Commit) -> None:
+    @staticmethod
+    async def _commit(db: aiosqlite.Connection, commit: Commit) -> None:
         now = time.time()
-        db = self.db
-        await db.execute("BEGIN IMMEDIATE")
-        try:
-            await db.execute(
-                "INSERT INTO sessions (user_key, channel, data, updated_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(user_key) DO UPDATE SET data = excluded.data,"
-                " channel = excluded.channel, updated_at = excluded.updated_at",
-                (commit.user_key, commit.channel, json.dumps(commit.session,
-                                                             ensure_ascii=False), now))
-            if commit.turn:
-                await db.execute(_TURN_SQL, astuple(commit.turn))
-            if commit.feedback:
-                await db.execute(_FEEDBACK_SQL, astuple(commit.feedback))
-            if commit.referral:
-                await db.execute(_REFERRAL_SQL, astuple(commit.referral))
-            if commit.update_id:
-                await db.execute("INSERT OR IGNORE INTO processed_updates VALUES (?, ?, ?)",
-                                 (commit.channel, commit.update_id, now))
-            await db.execute("COMMIT")
-        except BaseException:
-            await db.execute("ROLLBACK")
-            raise
+        await db.execute(
+            "INSERT INTO sessions (user_key, channel, data, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(user_key) DO UPDATE SET data = excluded.data,"
+            " channel = excluded.channel, updated_at = excluded.updated_at",
+            (commit.user_key, commit.channel, json.dumps(commit.session, ensure_ascii=False),
+             now))
+        if commit.turn:
+            await db.execute(_TURN_SQL, astuple(commit.turn))
+        if commit.feedback:
+            await db.execute(_FEEDBACK_SQL, astuple(commit.feedback))
+        if commit.referral:
+            await db.execute(_REFERRAL_SQL, astuple(commit.referral))
+        if commit.update_id:
+            await db.execute("INSERT OR IGNORE INTO processed_updates VALUES (?, ?, ?)",
+                             (commit.channel, commit.update_id, now))
+            if commit.replies is not None:
+                await db.execute(
+                    "INSERT OR REPLACE INTO outbox (channel, update_id, replies, created_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    (commit.channel, commit.update_id, commit.replies, now))
 
     async def get_value(self, key: str) -> str | None:
         async with self.db.execute("SELECT value FROM kv WHERE key = ?", (key,)) as cursor:
@@ -151,27 +158,55 @@ class SQLiteStore(Store):
         return str(row[0]) if row else None
 
     async def set_value(self, key: str, value: str) -> None:
-        async with self._write:
-            await self.db.execute(
-                "INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key)"
-                " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                (key, value, time.time()))
+        await self._batch.run(lambda db: db.execute(
+            "INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key)"
+            " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            (key, value, time.time())))
+
+    async def inbox_add(self, channel: str, update_id: str, payload: str) -> bool:
+        return bool(await self._batch.run(
+            lambda db: queue_sql.inbox_add(db, channel, update_id, payload)))
+
+    async def inbox_pending(self, channel: str, limit: int = 1000) -> list[tuple[str, str]]:
+        return await queue_sql.inbox_pending(self.db, channel, limit)
+
+    async def inbox_done(self, channel: str, update_id: str) -> None:
+        await self._batch.run(lambda db: queue_sql.delete(db, "inbox", channel, update_id))
+
+    async def outbox_claim(self, channel: str, update_id: str, max_age: float,
+                           max_attempts: int) -> str | None:
+        return await self._batch.run(lambda db: queue_sql.outbox_claim(
+            db, channel, update_id, max_age, max_attempts))
+
+    async def outbox_sent(self, channel: str, update_id: str) -> None:
+        await self._batch.run(lambda db: queue_sql.delete(db, "outbox", channel, update_id))
 
     async def forget_old_updates(self, older_than: float = UPDATE_MEMORY_SECONDS) -> None:
         """Drop redelivery markers older than `older_than` seconds."""
-        async with self._write:
-            await self.db.execute("DELETE FROM processed_updates WHERE ts < ?",
-                                  (time.time() - older_than,))
+        await self._batch.run(lambda db: db.execute(
+            "DELETE FROM processed_updates WHERE ts < ?", (time.time() - older_than,)))
+
+    async def _read_db(self) -> aiosqlite.Connection:
+        """A second connection (its own thread) for reports: turns go on while they run."""
+        if self.path == ":memory:":
+            return self.db
+        if self._reader is None:
+            self._reader = await aiosqlite.connect(self.path, isolation_level=None)
+            await self._reader.execute("PRAGMA query_only = ON")
+            await self._reader.execute("PRAGMA busy_timeout = 5000")
+        return self._reader
 
     async def log_stats(self, query: ReportQuery) -> LogStats:
-        return await queries.log_stats(self.db, query)
+        return await queries.log_stats(await self._read_db(), query)
 
     async def purge(self, before: float) -> dict[str, int]:
         async with self._write:
-            await self.db.execute("BEGIN IMMEDIATE")
+            await begin_immediate(self.db)
             try:
                 deleted = await queries.purge(self.db, before)
                 await self.db.execute("DELETE FROM processed_updates WHERE ts < ?",
+                                      (time.time() - UPDATE_MEMORY_SECONDS,))
+                await self.db.execute("DELETE FROM outbox WHERE created_at < ?",
                                       (time.time() - UPDATE_MEMORY_SECONDS,))
                 await self.db.execute("COMMIT")
             except BaseException:
@@ -192,7 +227,7 @@ class SQLiteStore(Store):
             referrals: referral records.
         """
         async with self._write:
-            await self.db.execute("BEGIN IMMEDIATE")
+            await begin_immediate(self.db)
             try:
                 await self.db.executemany(_TURN_SQL, (astuple(t) for t in turns))
                 await self.db.executemany(_FEEDBACK_SQL, (astuple(f) for f in feedback))
@@ -205,6 +240,7 @@ class SQLiteStore(Store):
     async def export_rows(self, table: str, query: ReportQuery
                           ) -> AsyncGenerator[tuple[Any, ...], None]:
         """Rows of `turns` or `feedback` for analysts (see queries.EXPORT_COLUMNS)."""
-        async with contextlib.aclosing(queries.export_rows(self.db, table, query)) as rows:
+        reader = await self._read_db()
+        async with contextlib.aclosing(queries.export_rows(reader, table, query)) as rows:
             async for row in rows:
                 yield row

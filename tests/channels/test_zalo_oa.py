@@ -22,7 +22,9 @@ from bot.core.brain import Brain
 from bot.core.models import Button, Reply
 from bot.privacy.logfilter import clean_line
 from bot.privacy.pseudonym import Pseudonymizer
+from bot.storage.base import ReportQuery
 from bot.storage.sqlite import SQLiteStore
+from bot.webhook.guard import body_digest
 from tests.fakes.zalo_harness import (
     ManualClock,
     StubAssistant,
@@ -194,7 +196,7 @@ async def test_forged_stale_and_foreign_events_are_refused(oa: FakeZaloOA,
         assert await bot.post(user_text("x3", question, "f3", timestamp=stale)) == 403
         foreign = {**user_text("x4", question, "f4"), "app_id": "999"}
         assert await bot.post(foreign) == 403
-        assert await post_event(bot.url, b"not json", {}) == 400
+        assert await post_event(bot.url, b"not json", {}) == 403  # unsigned: never parsed
         # Timestamp only in the X-ZEvent-Timestamp header: accepted.
         event = user_text("ok", question, "f5")
         assert await bot.post(event, header_timestamp=event.pop("timestamp")) == 200
@@ -371,3 +373,58 @@ def test_settings_checked_and_channel_registered() -> None:
     assert [c.name for c in configured_channels(config, secrets)] == ["zalo-oa"]
     config.zalo_oa.enabled = False
     assert configured_channels(config, secrets) == []
+
+
+def sign_raw(raw: bytes, timestamp: str) -> dict[str, str]:
+    from bot.channels.zalo_oa.signature import event_mac
+    return {"X-ZEvent-Signature": event_mac(APP_ID, raw, timestamp, OA_SECRET_KEY),
+            "Content-Type": "application/json"}
+
+
+async def test_hostile_bodies_are_refused_in_one_line_without_reaching_the_core(
+        oa: FakeZaloOA, make_bot: Any, caplog: pytest.LogCaptureFixture) -> None:
+    stamp = str(int(time.time() * 1000))
+    deep = (b'{"timestamp": "' + stamp.encode() + b'", "x": ' + b"[" * 100_000
+            + b"]" * 100_000 + b"}")
+    nan_event = json.dumps({**user_text("n1", "xin chao", "nan1"), "timestamp": "NaN"}).encode()
+    async with make_bot() as bot:
+        assert await post_event(bot.url, deep, {}) == 403  # unsigned: not even parsed
+        assert await post_event(bot.url, deep, sign_raw(deep, stamp)) in (400, 413)
+        assert await post_event(bot.url, nan_event, sign_raw(nan_event, "NaN")) == 403
+        assert await post_event(bot.url, b"x" * 300_000, {}) == 413
+        assert await bot.post(user_text("n2", "xin chao", "ok1")) == 200
+        await eventually(lambda: bool(oa.texts_to("n2")))
+        await bot.channel.tasks.drain()
+        turns = await bot.store.log_stats(ReportQuery())
+    assert turns.turns == 1  # only the authentic event reached the core
+    assert not [r for r in caplog.records if r.exc_info]  # warnings, no tracebacks
+    assert "n1" not in {m["recipient"]["user_id"] for m in oa.sent}
+
+
+async def test_an_event_without_msg_id_replayed_is_answered_once(oa: FakeZaloOA,
+                                                                  make_bot: Any) -> None:
+    event = user_text("m1", "xin chao", "unused")
+    del event["message"]["msg_id"]
+    raw, headers = signed(event)
+    async with make_bot() as bot:
+        counts = []
+        for _ in range(3):
+            assert await post_event(bot.url, raw, headers) == 200
+            await bot.channel.tasks.drain()
+            counts.append(len(oa.texts_to("m1")))
+        turns = (await bot.store.log_stats(ReportQuery())).turns
+    assert counts[0] >= 1 and counts == [counts[0]] * 3
+    assert turns == 1
+
+
+async def test_an_event_acknowledged_before_a_crash_is_processed_at_start(
+        oa: FakeZaloOA, make_bot: Any, tmp_path: Path) -> None:
+    raw, _ = signed(user_text("r1", "lam giay khai sinh cho con", "crash1"))
+    before = SQLiteStore(tmp_path / "bot.sqlite3")  # what the killed process left behind
+    await before.open()
+    await before.inbox_add("zalo-oa", body_digest(raw), raw.decode())
+    await before.close()
+    async with make_bot() as bot:
+        await eventually(lambda: has_text(oa, "r1", "Đăng ký khai sinh"))
+        await bot.channel.tasks.drain()
+        assert await bot.store.inbox_pending("zalo-oa") == []

@@ -88,6 +88,7 @@ async def test_many_concurrent_turns_for_one_user_all_commit(assistant, store) -
 async def test_redelivered_update_is_answered_once(assistant, store) -> None:
     incoming = Incoming("telegram", "dave", text="lam giay khai sinh cho con", update_id="42")
     assert await assistant.handle(incoming)
+    await assistant.delivered(incoming)  # the channel sent the replies
     assert await assistant.handle(incoming) == []
     assert len(store.turns) == 1
     # The same id on another channel is a different event.
@@ -100,3 +101,20 @@ async def test_concurrent_redeliveries_are_answered_once(assistant, store) -> No
     results = await asyncio.gather(*(assistant.handle(incoming) for _ in range(5)))
     assert sum(1 for r in results if r) == 1
     assert len(store.turns) == 1
+
+
+async def test_replies_unsent_at_a_crash_go_out_on_redelivery_a_bounded_number_of_times(
+        assistant, store) -> None:
+    incoming = Incoming("telegram", "erin", text="lam giay khai sinh cho con", update_id="77")
+    first = await assistant.handle(incoming)
+    assert first
+    assert await assistant.handle(incoming) == []  # still being sent by this process
+    # The process died between the commit and the send; a new one starts.
+    assistant._handed_out.clear()
+    assert await assistant.handle(incoming) == first
+    assert len(store.turns) == 1  # the turn itself is not played again
+    for _ in range(5):
+        assistant._handed_out.clear()
+        await assistant.handle(incoming)
+    assert await assistant.handle(incoming) == []  # given up after MAX_ATTEMPTS
+    assert not store.outbox

@@ -129,5 +129,6 @@ async def test_redelivery_on_sqlite_survives_a_restart(tmp_path: Path, brain, co
         try:
             assistant = Assistant(brain, store, config, Pseudonymizer(KEY), clock)
             assert bool(await assistant.handle(incoming)) is expected
+            await assistant.delivered(incoming)
         finally:
             await store.close()

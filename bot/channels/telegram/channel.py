@@ -20,9 +20,11 @@ from telegram.ext import (
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
+from bot.channels.telegram.inbox import DurableQueue
 from bot.channels.telegram.render import MAX_TEXT, keyboard, render_reply, utf16_len
 from bot.channels.telegram.repair import readable_update
 from bot.channels.telegram.request import TolerantRequest
@@ -39,6 +41,7 @@ from bot.core.assistant import Assistant
 from bot.core.locks import KeyedLocks
 from bot.core.models import Incoming
 from bot.httpserver import HttpServer
+from bot.webhook.guard import Refused, parse_object, read_body
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
@@ -117,6 +120,7 @@ class TelegramChannel:
         self._me = BotIdentity(0, "")
         self._locks = KeyedLocks()
         self._presses: OrderedDict[tuple[int, int], float] = OrderedDict()
+        self._queue: DurableQueue | None = None
 
     def build_application(self) -> Application:
         """The PTB Application pointed at `telegram.base_url`, with our three handlers."""
@@ -126,6 +130,8 @@ class TelegramChannel:
                    .request(TolerantRequest(connection_pool_size=256))
                    .get_updates_request(TolerantRequest(connection_pool_size=1))
                    .concurrent_updates(True).job_queue(None))
+        if self._queue is not None:
+            builder = builder.update_queue(self._queue)
         if self.config.mode == "webhook":
             builder = builder.updater(None)  # our aiohttp route feeds the update queue
         app = builder.build()
@@ -134,6 +140,8 @@ class TelegramChannel:
         app.add_handler(MessageHandler(filters.UpdateType.EDITED, self._on_edited))
         app.add_handler(CallbackQueryHandler(self._on_callback))
         app.add_error_handler(self._on_error)
+        # Group 1 runs after the turn's handler has finished (or failed): the update is done.
+        app.add_handler(TypeHandler(Update, self._on_handled), group=1)
         return app
 
     async def start(self, assistant: Assistant, http: HttpServer) -> None:
@@ -150,6 +158,7 @@ class TelegramChannel:
         logging.getLogger("httpx").setLevel(logging.WARNING)
         quiet_network_tracebacks()
         self._assistant = assistant
+        self._queue = DurableQueue(assistant.store)
         app = self.app = self.build_application()
         await self.sender.call("getMe", "-", app.initialize)
         try:
@@ -168,6 +177,7 @@ class TelegramChannel:
             if not done:
                 raise RuntimeError(f"setWebhook to {self.config.webhook_url} failed")
         await app.start()
+        await self._queue.replay(app.bot)
         if self.config.mode == "polling" and app.updater is not None:
             # start_polling calls deleteWebhook first, so a leftover webhook cannot block us.
             await app.updater.start_polling(timeout=self.poll_timeout, bootstrap_retries=5,
@@ -198,11 +208,10 @@ class TelegramChannel:
         if app is None or not app.running:
             return web.Response(status=503)  # Telegram delivers it again later
         try:
-            data = await request.json()
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            return web.Response(status=400)
+            data = parse_object(await read_body(request))
+        except Refused as refused:
+            log.warning("telegram webhook: request refused: %s", refused)
+            return web.Response(status=refused.status)
         readable = readable_update(data)  # logs what it had to skip
         if readable is not None:  # else delivering it again would not help: acknowledged
             await app.update_queue.put(Update.de_json(readable, app.bot))
@@ -243,6 +252,10 @@ class TelegramChannel:
             await self._close_keyboard(query)
             await self._turn(chat_id, incoming)
 
+    async def _on_handled(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if self._queue is not None:
+            await self._queue.done(update)
+
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram update failed", exc_info=context.error)
 
@@ -265,7 +278,8 @@ class TelegramChannel:
                                              reply_markup=keyboard(out.buttons))
                     await self.sender.call("sendMessage", tag, send)
         except Blocked:
-            return
+            pass  # the citizen blocked the bot: nothing to retry
+        await self._assistant.delivered(incoming)
 
     def _double_tap(self, chat_id: int, message_id: int) -> bool:
         now = self._clock()

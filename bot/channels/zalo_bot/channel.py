@@ -20,6 +20,7 @@ from bot.core.assistant import Assistant
 from bot.core.locks import KeyedLocks
 from bot.core.models import numbered_text
 from bot.httpserver import HttpServer
+from bot.webhook.guard import Refused, parse_object, read_body
 
 log = logging.getLogger(__name__)
 
@@ -155,9 +156,10 @@ class ZaloBotChannel:
             log.warning("zalo-bot: webhook call with a missing or wrong secret refused")
             return web.json_response({"ok": False}, status=403)
         try:
-            body = await request.json()
-        except ValueError:
-            return web.json_response({"ok": False}, status=400)
+            body = parse_object(await read_body(request))
+        except Refused as refused:
+            log.warning("zalo-bot: webhook call refused: %s", refused)
+            return web.json_response({"ok": False}, status=refused.status)
         update = unwrap(body)
         if not isinstance(update, dict):
             return web.json_response({"ok": False}, status=400)
@@ -177,6 +179,7 @@ class ZaloBotChannel:
         async with self._locks.hold(inbound.chat_id):
             replies = await self._assistant.handle(inbound.incoming)
             await self._send(inbound, [numbered_text(r) for r in replies])
+            await self._assistant.delivered(inbound.incoming)
 
     async def _send(self, inbound: Inbound, texts: list[str]) -> None:
         for text in texts:

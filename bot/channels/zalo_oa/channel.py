@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -23,6 +23,15 @@ from bot.config import Secrets, ZaloOAConfig
 from bot.core.assistant import Assistant
 from bot.core.locks import KeyedLocks
 from bot.httpserver import HttpServer
+from bot.storage.base import Store
+from bot.webhook.guard import (
+    Refused,
+    body_digest,
+    epoch_seconds,
+    parse_object,
+    raw_timestamp,
+    read_body,
+)
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +97,16 @@ class ZaloOAChannel:
         self.api = ZaloOAApi(self._session, self.config.base_url, self.tokens)
         http.add_route("POST", self.config.webhook_path, self.webhook)
         self._keepalive = asyncio.create_task(self._keep_fresh())
+        await self._replay_inbox(assistant)
+
+    async def _replay_inbox(self, assistant: Assistant) -> None:
+        """Process the verified events acknowledged before the last stop or crash."""
+        pending = await assistant.store.inbox_pending(CHANNEL, limit=100_000)
+        for _key, payload in pending:
+            raw = payload.encode()
+            self.tasks.spawn(self.process(parse_object(raw), raw))
+        if pending:
+            log.info("zalo-oa: %d event(s) received before the restart processed", len(pending))
 
     async def stop(self) -> None:
         """Finish events in progress, stop refreshing, close the client."""
@@ -115,51 +134,67 @@ class ZaloOAChannel:
             await asyncio.sleep(min(max(wait, 60.0), KEEPALIVE_MAX_SLEEP))
 
     async def webhook(self, request: web.Request) -> web.Response:
-        """POST handler: verify signature and age, acknowledge at once, process after."""
-        raw = await request.read()
+        """POST handler: verify the signature over the raw bytes, then parse, then check age;
+        acknowledge at once, process after."""
         try:
-            event = json.loads(raw)
-        except ValueError:
-            return web.json_response({"error": 1, "message": "bad JSON"}, status=400)
-        if not isinstance(event, dict):
-            return web.json_response({"error": 1, "message": "bad event"}, status=400)
-        refusal = self._check(request, raw, event)
-        if refusal:
-            log.warning("zalo-oa: webhook event refused: %s", refusal)
-            return web.json_response({"error": 1, "message": refusal}, status=403)
-        self.tasks.spawn(self.process(event))
+            raw = await read_body(request)
+            stamp = self._authenticate(request, raw)
+            event = parse_object(raw)
+            self._check(event, stamp)
+        except Refused as refused:
+            log.warning("zalo-oa: webhook event refused: %s", refused)
+            return web.json_response({"error": 1, "message": str(refused)},
+                                     status=refused.status)
+        store = self._store()
+        if store is not None:  # stored before the 200 that confirms it
+            await store.inbox_add(CHANNEL, body_digest(raw),
+                                                raw.decode("utf-8", "replace"))
+        self.tasks.spawn(self.process(event, raw))
         return web.json_response({"error": 0, "message": "ok"})
 
-    def _check(self, request: web.Request, raw: bytes, event: dict[str, Any]) -> str:
-        """Why the event is refused, or "" when it is authentic and fresh."""
-        app_id = str(event.get("app_id") or self.config.app_id)
-        if app_id != self.config.app_id:
-            return "unknown app_id"
-        candidates = [str(v) for v in (event.get("timestamp"),
-                                       request.headers.get(TIMESTAMP_HEADER)) if v]
-        timestamp = signature_valid(request.headers.get(SIGNATURE_HEADER, ""), app_id, raw,
-                                    candidates, self._secrets.zalo_oa_secret_key)
+    def _authenticate(self, request: web.Request, raw: bytes) -> str:
+        """The timestamp the signature verified with; Refused when none does."""
+        candidates = [v for v in (raw_timestamp(raw), request.headers.get(TIMESTAMP_HEADER))
+                      if v]
+        timestamp = signature_valid(request.headers.get(SIGNATURE_HEADER, ""),
+                                    self.config.app_id, raw, candidates,
+                                    self._secrets.zalo_oa_secret_key)
         if timestamp is None:
-            return "bad signature"
-        try:
-            seconds = float(timestamp)
-        except ValueError:
-            return "bad timestamp"
-        seconds = seconds / 1000 if seconds > 1e11 else seconds  # Zalo sends milliseconds
-        if abs(self.clock() - seconds) > self.config.max_event_age_seconds:
-            return "stale timestamp"
-        return ""
+            raise Refused(403, "bad signature")
+        return timestamp
 
-    async def process(self, event: dict[str, Any]) -> None:
+    def _check(self, event: dict[str, Any], timestamp: str) -> None:
+        """Refuse an authentic event for another app, or one too old or badly dated."""
+        if str(event.get("app_id") or self.config.app_id) != self.config.app_id:
+            raise Refused(403, "unknown app_id")
+        if abs(self.clock() - epoch_seconds(timestamp)) > self.config.max_event_age_seconds:
+            raise Refused(403, "stale timestamp")
+
+    async def process(self, event: dict[str, Any], raw: bytes = b"") -> None:
         """Handle one verified event and send the replies, one citizen at a time, in order.
 
         Args:
             event: the decoded event.
+            raw: its signed bytes; their digest identifies an event without `msg_id`.
         """
+        try:
+            await self._process(event, raw)
+        finally:
+            store = self._store()
+            if raw and store is not None:
+                await store.inbox_done(CHANNEL, body_digest(raw))
+
+    def _store(self) -> Store | None:
+        return getattr(self._assistant, "store", None)  # test doubles may have none
+
+    async def _process(self, event: dict[str, Any], raw: bytes) -> None:
         parsed = parse_event(event)
         if parsed is None or self._assistant is None:
             log.debug("zalo-oa: ignoring event %s", event.get("event_name"))
             return
+        if parsed.incoming.update_id is None and raw:
+            parsed = dataclasses.replace(parsed, incoming=dataclasses.replace(
+                parsed.incoming, update_id=body_digest(raw)))
         async with self._locks.hold(parsed.user_id):
             replies = await self._assistant.handle(parsed.incoming)
             outgoing = [item for reply in replies for item in render(reply)]
@@ -169,6 +204,7 @@ class ZaloOAChannel:
             except (ZaloOAError, ZaloOAAuthError, TimeoutError) as exc:
                 # The rest of this turn would make no sense alone (e.g. the user unfollowed).
                 log.warning("zalo-oa: a reply was not delivered: %s", exc)
+            await self._assistant.delivered(parsed.incoming)
 
     async def _send(self, event: OAEvent, item: Outgoing, first: bool) -> None:
         """Send one message; buttons the API refuses are sent again as a numbered list."""

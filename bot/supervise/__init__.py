@@ -1,0 +1,1 @@
+"""Keeping channels up: start with retry and backoff, report state to /healthz."""

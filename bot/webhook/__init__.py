@@ -1,0 +1,1 @@
+"""Checks every webhook makes before a request body is trusted."""
