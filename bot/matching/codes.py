@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.config import MatchingConfig
 from bot.matching.decide import Decision, decide
+from bot.matching.evaluate import percent
 from bot.matching.index import Candidate, TopicIndex
 
 MAX_CODES = 5
@@ -45,8 +46,7 @@ class CodeReport:
 
     def rates(self) -> dict[str, float | int | None]:
         """Percentages (None where the set has no such questions) and counts."""
-        def pct(a: int, b: int) -> float | None:
-            return round(100 * a / b, 1) if b else None
+        pct = percent
         return {"hit1": pct(self.hit1, self.positives), "hit3": pct(self.hit3, self.positives),
                 "answered_right": pct(self.answered_right, self.positives),
                 "rejection": pct(self.rejected, self.negatives),

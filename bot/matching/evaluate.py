@@ -14,6 +14,11 @@ from bot.matching.index import TopicIndex
 from bot.privacy.redact import redact, without_placeholders
 
 
+def percent(part: int, whole: int) -> float | None:
+    """`part` as a percentage of `whole`, one decimal; None when `whole` is 0."""
+    return round(100 * part / whole, 1) if whole else None
+
+
 @dataclass
 class Split:
     """Counters for one slice of the set."""
@@ -29,8 +34,7 @@ class Split:
 
     def rates(self) -> dict[str, float | None]:
         """Percentages, None where the slice has no questions of that kind."""
-        def pct(a: int, b: int) -> float | None:
-            return round(100 * a / b, 1) if b else None
+        pct = percent
         return {"top1": pct(self.top1, self.positives), "top3": pct(self.top3, self.positives),
                 "facet": pct(self.facet_right, self.positives),
                 "answered_right": pct(self.answered_right, self.positives),
