@@ -26,13 +26,28 @@ class DurableQueue(asyncio.Queue[object]):
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
+        self.bot: Bot | None = None  # set by `replay`, for the updates taken over later
 
     async def put(self, item: object) -> None:
-        """Store an Update in the inbox, then queue it (other objects are only queued)."""
+        """Store an Update in the inbox, then queue it (other objects are only queued).
+
+        An update already in the inbox and claimed by another live instance is not queued:
+        that instance answers it, or this one takes it over if that instance dies.
+        """
         if isinstance(item, Update):
+            update_id = str(item.update_id)
             payload = json.dumps(item.to_dict(), ensure_ascii=False)
-            await self.store.inbox_add(CHANNEL, str(item.update_id), payload)
+            if not await self.store.inbox_add(CHANNEL, update_id, payload) and \
+                    not await self._take(update_id):
+                log.info("telegram: update %s is being handled by another instance", update_id)
+                return
         await super().put(item)
+
+    async def _take(self, update_id: str) -> bool:
+        try:
+            return await self.store.inbox_take(CHANNEL, update_id)
+        except NotImplementedError:
+            return True  # a store for one process only
 
     async def replay(self, bot: Bot) -> int:
         """Queue the updates stored but not handled before the last stop or crash.
@@ -40,20 +55,28 @@ class DurableQueue(asyncio.Queue[object]):
         Returns:
             How many were queued.
         """
-        pending = await self.store.inbox_pending(CHANNEL, limit=100_000)
-        for update_id, payload in pending:
+        self.bot = bot
+        try:
+            pending = await self.store.inbox_claim(CHANNEL, limit=100_000)
+        except NotImplementedError:
+            pending = await self.store.inbox_pending(CHANNEL, limit=100_000)
+        await self.queue_rows(pending)
+        if pending:
+            log.info("telegram: %d update(s) received before the restart handled first",
+                     len(pending))
+        return len(pending)
+
+    async def queue_rows(self, rows: list[tuple[str, str]]) -> None:
+        """Queue stored updates (claimed by this instance) for the handlers."""
+        for update_id, payload in rows:
             try:
-                update = Update.de_json(json.loads(payload), bot)
+                update = Update.de_json(json.loads(payload), self.bot)
             except (ValueError, TypeError, KeyError) as exc:
                 log.warning("inbox: update %s unreadable (%s), dropped", update_id, exc)
                 await self.store.inbox_done(CHANNEL, update_id)
                 continue
             if update is not None:
                 super().put_nowait(update)
-        if pending:
-            log.info("telegram: %d update(s) received before the restart handled first",
-                     len(pending))
-        return len(pending)
 
     async def done(self, update: object) -> None:
         """Forget a handled update."""
