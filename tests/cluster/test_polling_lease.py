@@ -3,7 +3,6 @@ kill -9 it and the other takes the polling lease over and answers."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import sqlite3
 import time
