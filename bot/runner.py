@@ -10,8 +10,7 @@ from collections.abc import Sequence
 
 from bot.app import Reloader, open_assistant
 from bot.channels.launch import Channel
-from bot.cluster.claims import keep_claims
-from bot.cluster.daily import purge_shared
+from bot.cluster.tasks import start_background
 from bot.config import Config
 from bot.httpserver import HttpServer
 from bot.staff.serve import attach as attach_staff
@@ -41,14 +40,13 @@ async def run_channels(config: Config, channels: Sequence[Channel]) -> int:
         watch = Reloader(assistant, config)
         reloader = asyncio.create_task(watch.run())
         await attach_staff(assistant, config, http, watch.check)
-        purger = asyncio.create_task(purge_shared(assistant.store, config.storage.retention_days))
-        claims = asyncio.create_task(keep_claims(assistant.store))
+        background = start_background(assistant.store, config)  # purge, claims, learned.yaml
         log.info("running: %s", ", ".join(c.name for c in channels))
         await stop.wait()
         log.info("stopping")
         reloader.cancel()
-        purger.cancel()
-        claims.cancel()
+        for task in background:
+            task.cancel()
         for starter in starters:
             starter.cancel()
         await asyncio.gather(*starters, return_exceptions=True)
