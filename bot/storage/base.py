@@ -150,8 +150,12 @@ class Store(abc.ABC):
         """Write a small named value durably before returning."""
 
     @abc.abstractmethod
-    async def inbox_add(self, channel: str, update_id: str, payload: str) -> bool:
+    async def inbox_add(self, channel: str, update_id: str, payload: str,
+                        order_key: str = "", *, claim: bool = True) -> bool:
         """Durably record a received event before the platform is told it arrived.
+
+        The row is claimed by this instance, or with `claim=False` left for any instance to
+        claim (`inbox_claim`), one event per `order_key` (a chat) at a time, oldest first.
 
         Returns:
             False when the event is already waiting (a redelivery).

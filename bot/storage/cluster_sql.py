@@ -10,13 +10,22 @@ from bot.storage.base import CLAIM_SECONDS, undelivered
 
 
 async def inbox_add(db: aiosqlite.Connection, channel: str, update_id: str, payload: str,
-                    holder: str) -> bool:
+                    order_key: str, holder: str | None) -> bool:
+    """Insert claimed by `holder`, or unclaimed (None) for any instance to take."""
     now = time.time()
     cursor = await db.execute(
         "INSERT OR IGNORE INTO inbox (channel, update_id, payload, received_at, claimed_by,"
-        " claimed_until) VALUES (?, ?, ?, ?, ?, ?)",
-        (channel, update_id, payload, now, holder, now + CLAIM_SECONDS))
+        " claimed_until, order_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (channel, update_id, payload, now, holder or "",
+         now + CLAIM_SECONDS if holder else 0.0, order_key))
     return cursor.rowcount == 1
+
+
+# Only the oldest waiting event of a chat may be claimed by whoever comes (one at a time).
+HEAD = ("(head.order_key = '' OR NOT EXISTS (SELECT 1 FROM inbox AS older"
+        " WHERE older.channel = head.channel AND older.order_key = head.order_key"
+        " AND (older.received_at < head.received_at OR (older.received_at = head.received_at"
+        " AND older.rowid < head.rowid))))")
 
 
 async def inbox_claim(db: aiosqlite.Connection, channel: str, limit: int, holder: str,
@@ -25,8 +34,8 @@ async def inbox_claim(db: aiosqlite.Connection, channel: str, limit: int, holder
     mine = "claimed_by = ?" if own else "claimed_by = ? AND 0"
     cursor = await db.execute(
         "UPDATE inbox SET claimed_by = ?, claimed_until = ? WHERE rowid IN ("  # noqa: S608
-        " SELECT rowid FROM inbox WHERE channel = ?"
-        f" AND ({mine} OR (claimed_until < ? AND claimed_by != ?))"
+        " SELECT rowid FROM inbox AS head WHERE channel = ?"
+        f" AND ({mine} OR (claimed_until < ? AND claimed_by != ? AND {HEAD}))"
         " ORDER BY received_at, rowid LIMIT ?)"
         " RETURNING update_id, payload, received_at, rowid",
         (holder, now + CLAIM_SECONDS, channel, holder, now, holder, limit))

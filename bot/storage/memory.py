@@ -37,6 +37,7 @@ class MemoryStore(Store):
         # (channel, update_id) → [holder, until] of inbox and outbox rows; name → (holder, until)
         self.claims: dict[tuple[str, str, str], list[Any]] = {}
         self.leases: dict[str, tuple[str, float]] = {}
+        self.order_keys: dict[tuple[str, str], str] = {}
 
     async def load_session(self, user_key: str) -> dict[str, Any]:
         return copy.deepcopy(self.sessions.get(user_key, {}))
@@ -65,11 +66,14 @@ class MemoryStore(Store):
     async def set_value(self, key: str, value: str) -> None:
         self.values[key] = value
 
-    async def inbox_add(self, channel: str, update_id: str, payload: str) -> bool:
+    async def inbox_add(self, channel: str, update_id: str, payload: str,
+                        order_key: str = "", *, claim: bool = True) -> bool:
         if (channel, update_id) in self.inbox:
             return False
         self.inbox[(channel, update_id)] = payload
-        self._claim("inbox", channel, update_id)
+        self.order_keys[(channel, update_id)] = order_key
+        if claim:
+            self._claim("inbox", channel, update_id)
         return True
 
     async def inbox_pending(self, channel: str, limit: int = 1000) -> list[tuple[str, str]]:
@@ -78,6 +82,7 @@ class MemoryStore(Store):
 
     async def inbox_done(self, channel: str, update_id: str) -> None:
         self.inbox.pop((channel, update_id), None)
+        self.order_keys.pop((channel, update_id), None)
         self.claims.pop(("inbox", channel, update_id), None)
 
     async def outbox_claim(self, channel: str, update_id: str, max_age: float,
@@ -109,8 +114,18 @@ class MemoryStore(Store):
 
     async def inbox_claim(self, channel: str, limit: int = 1000, *,
                           own: bool = True) -> list[tuple[str, str]]:
-        rows = [(uid, payload) for (ch, uid), payload in self.inbox.items()
-                if ch == channel and self._claimable("inbox", ch, uid, own)][:limit]
+        waiting: set[str] = set()  # chats with an older event: theirs wait their turn
+        rows = []
+        for (ch, uid), payload in self.inbox.items():
+            if ch != channel:
+                continue
+            key = self.order_keys.get((ch, uid), "")
+            mine = own and self.claims.get(("inbox", ch, uid), [""])[0] == self.holder
+            if mine or (key not in waiting and self._claimable("inbox", ch, uid, False)):
+                rows.append((uid, payload))
+            if key:
+                waiting.add(key)
+        rows = rows[:limit]
         for uid, _ in rows:
             self._claim("inbox", channel, uid)
         return rows

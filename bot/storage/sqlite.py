@@ -161,9 +161,11 @@ class SQLiteStore(Store):
             " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             (key, value, time.time())))
 
-    async def inbox_add(self, channel: str, update_id: str, payload: str) -> bool:
-        return bool(await self._batch.run(
-            lambda db: cluster_sql.inbox_add(db, channel, update_id, payload, self.holder)))
+    async def inbox_add(self, channel: str, update_id: str, payload: str,
+                        order_key: str = "", *, claim: bool = True) -> bool:
+        holder = self.holder if claim else None
+        return bool(await self._batch.run(lambda db: cluster_sql.inbox_add(
+            db, channel, update_id, payload, order_key, holder)))
 
     async def inbox_pending(self, channel: str, limit: int = 1000) -> list[tuple[str, str]]:
         return await queue_sql.inbox_pending(self.db, channel, limit)

@@ -10,9 +10,11 @@ CREATE TABLE leases (
 );
 ALTER TABLE inbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE inbox ADD COLUMN claimed_until REAL NOT NULL DEFAULT 0;
+ALTER TABLE inbox ADD COLUMN order_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN claimed_until REAL NOT NULL DEFAULT 0;
 CREATE INDEX inbox_claimed ON inbox(claimed_by);
+CREATE INDEX inbox_order ON inbox(channel, order_key, received_at);
 CREATE INDEX outbox_claimed ON outbox(claimed_by);
 """
 
@@ -24,8 +26,10 @@ CREATE TABLE leases (
 );
 ALTER TABLE inbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE inbox ADD COLUMN claimed_until DOUBLE PRECISION NOT NULL DEFAULT 0;
+ALTER TABLE inbox ADD COLUMN order_key TEXT COLLATE "C" NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN claimed_until DOUBLE PRECISION NOT NULL DEFAULT 0;
 CREATE INDEX inbox_claimed ON inbox(claimed_by);
+CREATE INDEX inbox_order ON inbox(channel, order_key, received_at, seq);
 CREATE INDEX outbox_claimed ON outbox(claimed_by);
 """
