@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import logging
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -196,3 +197,9 @@ class Store(abc.ABC):
             Rows deleted per table.
         """
         raise NotImplementedError(f"{type(self).__name__} cannot purge")
+
+    def export_rows(self, table: str, query: ReportQuery
+                    ) -> AsyncGenerator[tuple[Any, ...], None]:
+        """Rows of `turns` or `feedback` within the filters, oldest first (see
+        queries.EXPORT_COLUMNS); SQL stores implement it as an async generator."""
+        raise NotImplementedError(f"{type(self).__name__} cannot export")
