@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import logging
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -244,3 +245,9 @@ class Store(abc.ABC):
     def turn_lock(self, user_key: str) -> contextlib.AbstractAsyncContextManager[None]:
         """Hold the turns of one citizen one at a time across processes (none: in-process)."""
         return contextlib.nullcontext()
+
+    def export_rows(self, table: str, query: ReportQuery
+                    ) -> AsyncGenerator[tuple[Any, ...], None]:
+        """Rows of `turns` or `feedback` within the filters, oldest first (see
+        queries.EXPORT_COLUMNS); SQL stores implement it as an async generator."""
+        raise NotImplementedError(f"{type(self).__name__} cannot export")
