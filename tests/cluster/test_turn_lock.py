@@ -1,4 +1,4 @@
-"""PostgreSQL: one citizen's turns run one at a time across instances, without starving the pool."""
+"""PostgreSQL: one citizen's turns run one at a time across instances; the pool never starves."""
 
 from __future__ import annotations
 
