@@ -60,10 +60,14 @@ async def inbox_take(db: aiosqlite.Connection, channel: str, update_id: str,
 
 async def outbox_put(db: aiosqlite.Connection, channel: str, update_id: str, replies: str,
                      now: float, holder: str) -> None:
+    """Keep the replies, claimed no longer than their event's inbox row: whoever takes the
+    event over must be able to take its replies too."""
     await db.execute(
         "INSERT OR REPLACE INTO outbox (channel, update_id, replies, created_at, claimed_by,"
-        " claimed_until) VALUES (?, ?, ?, ?, ?, ?)",
-        (channel, update_id, replies, now, holder, now + CLAIM_SECONDS))
+        " claimed_until) VALUES (?, ?, ?, ?, ?, COALESCE((SELECT claimed_until FROM inbox"
+        " WHERE channel = ? AND update_id = ? AND claimed_by = ?), ?))",
+        (channel, update_id, replies, now, holder, channel, update_id, holder,
+         now + CLAIM_SECONDS))
 
 
 async def outbox_claim(db: aiosqlite.Connection, channel: str, update_id: str, max_age: float,
@@ -94,7 +98,8 @@ async def outbox_sent(db: aiosqlite.Connection, channel: str, update_id: str,
 
 async def claims_renew(db: aiosqlite.Connection, holder: str, seconds: float) -> None:
     until = time.time() + seconds
-    for table in ("inbox", "outbox"):  # our own constants
+    # Outbox first: a reply's claim never outlives its event's (see outbox_put).
+    for table in ("outbox", "inbox"):  # our own constants
         await db.execute(f"UPDATE {table} SET claimed_until = ? WHERE claimed_by = ?",  # noqa: S608
                          (until, holder))
 

@@ -101,3 +101,14 @@ async def test_renewal_keeps_claims_alive(instances: Open) -> None:
     await die(a)
     await a.claims_renew()  # a was only slow: it renews before b looks
     assert await b.inbox_claim(CHANNEL, own=False) == []
+
+
+async def test_who_takes_an_event_over_can_send_its_replies(instances: Open) -> None:
+    a, b = await instances("a"), await instances("b")
+    await a.inbox_add(CHANNEL, "5", "{}")
+    await a.claims_renew(0.3)  # a's last renewal before it dies...
+    await asyncio.sleep(0.1)
+    await a.commit(_commit("5"))  # ...after which it commits the turn, then dies unsent
+    await asyncio.sleep(0.3)
+    assert await b.inbox_claim(CHANNEL, own=False) == [("5", "{}")]
+    assert await b.outbox_claim(CHANNEL, "5", 3600, 3) == '[{"text": "hi"}]'

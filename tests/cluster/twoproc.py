@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +31,6 @@ SECRET = "two-process-webhook-secret"
 FIRST_CHAT = 70_000
 FLOW_SCRIPT = ["/start flow-khai-sinh-truc-tuyen", "1", "1", "1", "2"]
 QUESTION_SCRIPT = ["/menu", "làm căn cước công dân", "2", "lệ phí đăng ký khai sinh"]
-Count = Callable[[], Awaitable[int]]
 
 
 @dataclass
@@ -175,14 +173,14 @@ class Citizens:
 
 
 async def kill_one_of_two(workdir: Path, storage: str, citizens: int = 200,
-                          pending: Count | None = None) -> Outcome:
+                          env: dict[str, str] | None = None) -> Outcome:
     """Run the scenario; `storage` is the indented body of the config's `storage:` section.
 
     Args:
         workdir: a folder for the two instances' configs.
         storage: e.g. "  path: /tmp/x.sqlite3" or "  url: postgresql://...".
         citizens: how many chats.
-        pending: counts the inbox rows left at the end (checked by the caller).
+        env: more environment for both processes (DVCBOT_DATABASE_URL).
     """
     answers = await reference()
     outcome = Outcome(citizens, sum(len(script(n)) for n in range(citizens)))
@@ -196,7 +194,8 @@ async def kill_one_of_two(workdir: Path, storage: str, citizens: int = 200,
             write_config(workdir / name, port, storage, fake)
             urls.append(f"http://127.0.0.1:{port}/telegram/webhook")
             processes.append(await _start(fake, workdir / name, {
-                "DVCBOT_INSTANCE": name, "DVCBOT_TELEGRAM_WEBHOOK_SECRET": SECRET}))
+                "DVCBOT_INSTANCE": name, "DVCBOT_TELEGRAM_WEBHOOK_SECRET": SECRET,
+                **(env or {})}))
         async with aiohttp.ClientSession() as session:
             for url in urls:
                 await wait_ready(session, url)

@@ -69,9 +69,13 @@ async def inbox_take(db: Any, channel: str, update_id: str, holder: str) -> bool
 
 async def outbox_put(db: Any, channel: str, update_id: str, replies: str, now: float,
                      holder: str) -> None:
+    """Keep the replies, claimed no longer than their event's inbox row: whoever takes the
+    event over must be able to take its replies too."""
     await db.execute(
         "INSERT INTO outbox (channel, update_id, replies, created_at, claimed_by,"  # noqa: S608
-        f" claimed_until) VALUES ($1, $2, $3, $4, $5, {NOW} + $6)"
+        " claimed_until) VALUES ($1, $2, $3, $4, $5, COALESCE((SELECT claimed_until"
+        " FROM inbox WHERE channel = $1 AND update_id = $2 AND claimed_by = $5),"
+        f" {NOW} + $6))"
         " ON CONFLICT (channel, update_id) DO UPDATE SET replies = EXCLUDED.replies,"
         " created_at = EXCLUDED.created_at, attempts = 0, claimed_by = EXCLUDED.claimed_by,"
         " claimed_until = EXCLUDED.claimed_until",
@@ -105,7 +109,8 @@ async def outbox_sent(db: Any, channel: str, update_id: str, holder: str) -> Non
 
 
 async def claims_renew(db: Any, holder: str, seconds: float) -> None:
-    for table in ("inbox", "outbox"):  # our own constants
+    # Outbox first: a reply's claim never outlives its event's (see outbox_put).
+    for table in ("outbox", "inbox"):  # our own constants
         await db.execute(f"UPDATE {table} SET claimed_until = {NOW} + $1"  # noqa: S608
                          " WHERE claimed_by = $2", seconds, holder)
 
