@@ -20,6 +20,10 @@ def undelivered(channel: str, update_id: str) -> None:
     log.warning("outbox: replies to %s update %s given up, undelivered", channel, update_id)
 
 
+class StoreUnavailable(RuntimeError):
+    """The database cannot be opened (unreachable, refused, wrong schema); says which, safely."""
+
+
 @dataclass(frozen=True)
 class TurnRecord:
     """One logged turn. Text fields are already redacted; `user_key` is pseudonymous."""

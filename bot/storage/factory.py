@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit
 
 from bot.config import Config, Secrets
 from bot.privacy.logfilter import add_secret
 from bot.storage.base import Store
+from bot.storage.dburl import safe_url
 from bot.storage.sqlite import SQLiteStore
 
 
@@ -15,18 +16,6 @@ def database_url(config: Config, secrets: Secrets | None = None) -> str:
     """DVCBOT_DATABASE_URL when set (it may carry the password), else `storage.url`, else ""."""
     secrets = secrets or Secrets.from_env()
     return secrets.database_url or config.storage.url
-
-
-def safe_url(url: str) -> str:
-    """`url` without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    user = f"{parts.username}@" if parts.username else ""
-    return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
 
 
 def mask_password(url: str) -> None:

@@ -13,7 +13,7 @@ from bot.storage.base import Commit, ReportQuery, TurnRecord
 from bot.storage.memory import MemoryStore
 from bot.storage.queries import week_of
 from bot.storage.sqlite import SQLiteStore
-from tests.storage.conftest import make_store
+from tests.storage.kinds import make_store
 
 LOG = generate(6000, seed=3)
 T0 = LOG.turns[0].ts

@@ -7,6 +7,7 @@ import time
 
 import asyncpg
 
+from bot.storage.base import StoreUnavailable
 from bot.storage.migrations import ALL, Migration
 
 log = logging.getLogger(__name__)
@@ -15,7 +16,7 @@ log = logging.getLogger(__name__)
 MIGRATION_LOCK = 0x647663626F74
 
 
-class MigrationError(RuntimeError):
+class MigrationError(StoreUnavailable):
     """A migration cannot run on PostgreSQL (no PG_SQL) or the database is newer than us."""
 
 

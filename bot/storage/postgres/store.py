@@ -21,8 +21,10 @@ from bot.storage.base import (
     ReferralRecord,
     ReportQuery,
     Store,
+    StoreUnavailable,
     TurnRecord,
 )
+from bot.storage.dburl import safe_url
 from bot.storage.dialect import POSTGRES
 from bot.storage.postgres import cluster, queue
 from bot.storage.postgres.schema import migrate
@@ -82,8 +84,12 @@ class PostgresStore(Store):
         return self._pool
 
     async def open(self) -> None:
-        self._pool = await asyncpg.create_pool(self.url, min_size=self._sizes[0],
-                                               max_size=self._sizes[1])
+        try:
+            self._pool = await asyncpg.create_pool(self.url, min_size=self._sizes[0],
+                                                   max_size=self._sizes[1])
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise StoreUnavailable(f"cannot open the PostgreSQL database {safe_url(self.url)}:"
+                                   f" {exc}") from exc
         try:
             async with self._pool.acquire() as conn:
                 await migrate(conn)
