@@ -14,14 +14,10 @@ from typing import Any
 import asyncpg
 
 from bot.storage.base import CLAIM_SECONDS, undelivered
+from bot.storage.postgres.queue import affected
 
 NOW = "extract(epoch FROM clock_timestamp())"
 TURN_LOCK_CLASS = 0x64766374  # "dvct": the first key of pg_advisory_xact_lock(int, int)
-
-
-def _affected(status: str) -> int:
-    last = status.rsplit(" ", 1)[-1]
-    return int(last) if last.isdigit() else 0
 
 
 async def inbox_add(db: Any, channel: str, update_id: str, payload: str, order_key: str,
@@ -32,7 +28,7 @@ async def inbox_add(db: Any, channel: str, update_id: str, payload: str, order_k
         f" claimed_until, order_key) VALUES ($1, $2, $3, {NOW}, $4,"
         f" CASE WHEN $4 = '' THEN 0 ELSE {NOW} + $5 END, $6) ON CONFLICT DO NOTHING",
         channel, update_id, payload, holder or "", CLAIM_SECONDS, order_key)
-    return _affected(status) == 1
+    return affected(status) == 1
 
 
 # Only the oldest waiting event of a chat may be claimed by whoever comes (one at a time).
@@ -61,7 +57,7 @@ async def inbox_take(db: Any, channel: str, update_id: str, holder: str) -> bool
         " WHERE channel = $3 AND update_id = $4"
         f" AND (claimed_by = $1 OR claimed_until < {NOW})",
         holder, CLAIM_SECONDS, channel, update_id)
-    if _affected(status) == 1:
+    if affected(status) == 1:
         return True
     return await db.fetchval("SELECT 1 FROM inbox WHERE channel = $1 AND update_id = $2",
                              channel, update_id) is None
