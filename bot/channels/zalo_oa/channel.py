@@ -158,7 +158,7 @@ class ZaloOAChannel:
         # Stored before the 200 that confirms it; an event another live instance is
         # answering (Zalo delivered it twice) is left to that instance.
         if store is None or await shared.store_event(store, body_digest(raw),
-                                                     raw.decode("utf-8", "replace")):
+                                                     raw.decode("utf-8", "replace"), event):
             self.tasks.spawn(self.process(event, raw))
         return web.json_response({"error": 0, "message": "ok"})
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
-from bot.channels.zalo_oa.events import CHANNEL
+from bot.channels.zalo_oa.events import CHANNEL, parse_event
 from bot.cluster import claims
 from bot.storage.base import Store
 
@@ -13,9 +14,11 @@ log = logging.getLogger(__name__)
 Rows = list[tuple[str, str]]
 
 
-async def store_event(store: Store, key: str, payload: str) -> bool:
+async def store_event(store: Store, key: str, payload: str, event: dict[str, Any]) -> bool:
     """Write a verified event to the inbox; True when this instance should process it."""
-    if await store.inbox_add(CHANNEL, key, payload):
+    parsed = parse_event(event)
+    order_key = parsed.user_id if parsed is not None else ""  # one citizen's events in order
+    if await store.inbox_add(CHANNEL, key, payload, order_key):
         return True
     try:
         mine = await store.inbox_take(CHANNEL, key)
