@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -428,3 +429,24 @@ async def test_an_event_acknowledged_before_a_crash_is_processed_at_start(
         await eventually(lambda: has_text(oa, "r1", "Đăng ký khai sinh"))
         await bot.channel.tasks.drain()
         assert await bot.store.inbox_pending("zalo-oa") == []
+
+
+async def test_an_event_held_by_another_live_instance_waits_then_is_taken_over(
+        oa: FakeZaloOA, make_bot: Any, tmp_path: Path) -> None:
+    raw, headers = signed(user_text("t1", "lam giay khai sinh cho con", "held1"))
+    other = SQLiteStore(tmp_path / "bot.sqlite3")  # instance "a", alive, answering it
+    other.holder = "a"
+    await other.open()
+    try:
+        await other.inbox_add("zalo-oa", body_digest(raw), raw.decode())
+        async with make_bot() as bot:  # instance "local"
+            assert await post_event(bot.url, raw, headers) == 200  # Zalo delivered it twice
+            await asyncio.sleep(0.5)
+            await bot.channel.tasks.drain()
+            assert oa.texts_to("t1") == []  # left to "a"
+            await other.claims_renew(-1.0)  # "a" died
+            await eventually(lambda: has_text(oa, "t1", "Đăng ký khai sinh"), timeout=15)
+            await bot.channel.tasks.drain()
+            assert await bot.store.inbox_pending("zalo-oa") == []
+    finally:
+        await other.close()
