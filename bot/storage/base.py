@@ -159,11 +159,13 @@ class Store(abc.ABC):
                         order_key: str = "", *, claim: bool = True) -> bool:
         """Durably record a received event before the platform is told it arrived.
 
-        The row is claimed by this instance, or with `claim=False` left for any instance to
-        claim (`inbox_claim`), one event per `order_key` (a chat) at a time, oldest first.
+        The row is claimed by this instance, unless `claim=False` or an older event of the
+        same `order_key` (a chat) is waiting or held by another instance: then it is left for
+        any instance to claim (`inbox_claim`), one event per chat at a time, oldest first.
 
         Returns:
-            False when the event is already waiting (a redelivery).
+            True when the event is new and this instance's to handle; False when it was
+            already waiting (a redelivery) or is left for `inbox_claim`.
         """
 
     @abc.abstractmethod

@@ -11,14 +11,20 @@ from bot.storage.base import CLAIM_SECONDS, undelivered
 
 async def inbox_add(db: aiosqlite.Connection, channel: str, update_id: str, payload: str,
                     order_key: str, holder: str | None) -> bool:
-    """Insert claimed by `holder`, or unclaimed (None) for any instance to take."""
+    """Insert claimed by `holder`, unless None or the chat has an older event not held by
+    `holder` (then unclaimed: it waits its turn). True when the row is new and `holder`'s."""
     now = time.time()
+    if holder and order_key:
+        async with db.execute("SELECT 1 FROM inbox WHERE channel = ? AND order_key = ?"
+                              " AND claimed_by != ? LIMIT 1", (channel, order_key, holder)) as c:
+            if await c.fetchone() is not None:
+                holder = None
     cursor = await db.execute(
         "INSERT OR IGNORE INTO inbox (channel, update_id, payload, received_at, claimed_by,"
         " claimed_until, order_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (channel, update_id, payload, now, holder or "",
          now + CLAIM_SECONDS if holder else 0.0, order_key))
-    return cursor.rowcount == 1
+    return cursor.rowcount == 1 and holder is not None
 
 
 # Only the oldest waiting event of a chat may be claimed by whoever comes (one at a time).
@@ -47,10 +53,14 @@ async def inbox_claim(db: aiosqlite.Connection, channel: str, limit: int, holder
 async def inbox_take(db: aiosqlite.Connection, channel: str, update_id: str,
                      holder: str) -> bool:
     now = time.time()
+    # Not past an older event of the same chat that is not ours: that one goes first.
     cursor = await db.execute(
-        "UPDATE inbox SET claimed_by = ?, claimed_until = ? WHERE channel = ? AND update_id = ?"
-        " AND (claimed_by = ? OR claimed_until < ?)",
-        (holder, now + CLAIM_SECONDS, channel, update_id, holder, now))
+        "UPDATE inbox AS head SET claimed_by = ?, claimed_until = ? WHERE channel = ?"
+        " AND update_id = ? AND (claimed_by = ? OR (claimed_until < ? AND (order_key = ''"
+        " OR NOT EXISTS (SELECT 1 FROM inbox AS older WHERE older.channel = head.channel"
+        " AND older.order_key = head.order_key AND older.claimed_by != ?"
+        " AND older.rowid < head.rowid))))",
+        (holder, now + CLAIM_SECONDS, channel, update_id, holder, now, holder))
     if cursor.rowcount == 1:
         return True
     async with db.execute("SELECT 1 FROM inbox WHERE channel = ? AND update_id = ?",

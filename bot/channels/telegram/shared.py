@@ -7,19 +7,16 @@ import contextlib
 import logging
 
 from bot.channels.telegram.inbox import CHANNEL, DurableQueue
+from bot.cluster.claims import take_over
 from bot.cluster.lease import Hook, LeaseKeeper
 
 log = logging.getLogger(__name__)
 POLLING_LEASE = "telegram.polling"
-CLAIM_EVERY_POLLING = 0.25  # seconds between looks at the shared inbox (woken earlier here)
-CLAIM_EVERY_WEBHOOK = 2.0  # only a dead instance's updates to look for
 
 
 class SharedInbox:
-    """One instance at a time long-polls (it holds the lease) and writes the updates to the
-    shared inbox; every instance claims and answers them from there, one chat's updates one
-    at a time. In webhook mode each instance answers what it receives, and takes over the
-    updates of an instance that died."""
+    """One instance at a time long-polls (it holds the lease); every instance takes over the
+    updates an instance that died had received but not answered."""
 
     def __init__(self, queue: DurableQueue) -> None:
         self.queue = queue
@@ -34,14 +31,7 @@ class SharedInbox:
             stop_polling: stops it when the lease is lost.
         """
         store = self.queue.store
-        polling = start_polling is not None
-        try:
-            await store.inbox_claim(CHANNEL, limit=0, own=False)  # claims nothing
-        except NotImplementedError:
-            polling = False  # a store for one process only: answer what we fetch
-        self.queue.shared = polling
-        every = CLAIM_EVERY_POLLING if polling else CLAIM_EVERY_WEBHOOK
-        self._tasks.append(asyncio.create_task(self.queue.consume(every)))
+        self._tasks.append(asyncio.create_task(take_over(store, CHANNEL, self.queue.queue_rows)))
         if start_polling is None:
             return
         self.lease = LeaseKeeper(store, POLLING_LEASE, on_gain=start_polling,

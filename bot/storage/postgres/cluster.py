@@ -22,13 +22,18 @@ TURN_LOCK_CLASS = 0x64766374  # "dvct": the first key of pg_advisory_xact_lock(i
 
 async def inbox_add(db: Any, channel: str, update_id: str, payload: str, order_key: str,
                     holder: str | None) -> bool:
-    """Insert claimed by `holder`, or unclaimed (None) for any instance to take."""
-    status = await db.execute(
+    """Insert claimed by `holder`, unless None or the chat has an older event not held by
+    `holder` (then unclaimed: it waits its turn). True when the row is new and `holder`'s."""
+    mine = ("$4 <> '' AND ($6 = '' OR NOT EXISTS (SELECT 1 FROM inbox WHERE channel = $1"
+            " AND order_key = $6 AND claimed_by <> $4))")
+    row = await db.fetchrow(
         "INSERT INTO inbox (channel, update_id, payload, received_at, claimed_by,"  # noqa: S608
-        f" claimed_until, order_key) VALUES ($1, $2, $3, {NOW}, $4,"
-        f" CASE WHEN $4 = '' THEN 0 ELSE {NOW} + $5 END, $6) ON CONFLICT DO NOTHING",
+        f" claimed_until, order_key) VALUES ($1, $2, $3, {NOW},"
+        f" CASE WHEN {mine} THEN $4 ELSE '' END,"
+        f" CASE WHEN {mine} THEN {NOW} + $5 ELSE 0 END, $6)"
+        " ON CONFLICT DO NOTHING RETURNING claimed_by",
         channel, update_id, payload, holder or "", CLAIM_SECONDS, order_key)
-    return affected(status) == 1
+    return row is not None and bool(holder) and row[0] == holder
 
 
 # Only the oldest waiting event of a chat may be claimed by whoever comes (one at a time).
@@ -52,10 +57,14 @@ async def inbox_claim(db: Any, channel: str, limit: int, holder: str,
 
 
 async def inbox_take(db: Any, channel: str, update_id: str, holder: str) -> bool:
+    # Not past an older event of the same chat that is not ours: that one goes first.
     status = await db.execute(
-        f"UPDATE inbox SET claimed_by = $1, claimed_until = {NOW} + $2"  # noqa: S608
+        f"UPDATE inbox AS head SET claimed_by = $1, claimed_until = {NOW} + $2"  # noqa: S608
         " WHERE channel = $3 AND update_id = $4"
-        f" AND (claimed_by = $1 OR claimed_until < {NOW})",
+        f" AND (claimed_by = $1 OR (claimed_until < {NOW} AND (order_key = ''"
+        " OR NOT EXISTS (SELECT 1 FROM inbox AS older WHERE older.channel = head.channel"
+        " AND older.order_key = head.order_key AND older.claimed_by <> $1"
+        " AND older.seq < head.seq))))",
         holder, CLAIM_SECONDS, channel, update_id)
     if affected(status) == 1:
         return True
