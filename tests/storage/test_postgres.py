@@ -134,3 +134,11 @@ async def test_a_failing_commit_leaves_nothing_behind(pg_url) -> None:
         assert await store.load_session("u") == {"x": 2}
     finally:
         await store.close()
+
+
+def test_every_migration_has_a_sqlite_and_a_postgresql_script() -> None:
+    numbers = [m.number for m in ALL]
+    assert numbers == list(range(1, len(numbers) + 1))
+    for m in ALL:
+        assert m.sql.strip(), f"{m.module}: SQL is empty"
+        assert m.pg_sql and m.pg_sql.strip(), f"{m.module}: define PG_SQL (PostgreSQL) too"
