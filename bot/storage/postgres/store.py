@@ -34,7 +34,7 @@ UPDATE_MEMORY_SECONDS = 7 * 24 * 3600  # as SQLiteStore: redeliveries older than
 
 
 class PostgresStore(Store):
-    """Sessions and logs in PostgreSQL; every turn is one transaction on a pooled connection.
+    """Sessions and logs in PostgreSQL; every turn is one statement on a pooled connection.
 
     Several processes may share the database: migrations take an advisory lock, and every
     write is a self-contained transaction.
@@ -66,7 +66,7 @@ class PostgresStore(Store):
         try:
             self._pool = await asyncpg.create_pool(self.url, min_size=self._sizes[0],
                                                    max_size=self._sizes[1])
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        except (OSError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise StoreUnavailable(f"cannot open the PostgreSQL database {safe_url(self.url)}:"
                                    f" {exc}") from exc
         try:
