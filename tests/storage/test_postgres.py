@@ -169,3 +169,14 @@ async def test_hostile_text_through_the_assistant_on_postgresql(brain, config, c
         assert await store.pool.fetchval("SELECT COUNT(*) FROM sessions") == len(HOSTILE) + 1
     finally:
         await store.close()
+
+
+async def test_a_newer_schema_is_warned_about_not_undone(pg_url, caplog) -> None:
+    conn = await asyncpg.connect(pg_url)
+    try:
+        assert await migrate(conn) == ALL[-1].number
+        older = ALL[:-1]
+        assert await migrate(conn, older) == ALL[-1].number
+        assert "newer than this program's" in caplog.text
+    finally:
+        await conn.close()
