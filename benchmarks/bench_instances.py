@@ -1,0 +1,69 @@
+"""Several `dvcbot run` processes on one PostgreSQL (1, 2, 4) next to one process on SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from pathlib import Path
+
+from benchmarks.instances import TimedBotAPI, drive, expected_counts, start_instances, stop
+from tests import pgcluster
+
+CITIZENS = int(os.environ.get("BENCH_CITIZENS", "64"))
+MESSAGES = int(os.environ.get("BENCH_MESSAGES", "10"))
+WARMUP_CITIZENS = 8
+
+
+def durable(cluster: pgcluster.PgCluster) -> None:
+    """Restart the test fixture's cluster with PostgreSQL's default durability (fsync on)."""
+    options = (f"-p {cluster.port} -c listen_addresses=127.0.0.1 -k {cluster.root}"
+               " -c max_connections=200")
+    done = cluster._run(str(cluster.bindir / "pg_ctl"), "-D", str(cluster.root / "data"),
+                        "-l", str(cluster.root / "server.log"), "-o", options, "-w",
+                        "restart")
+    if done.returncode != 0:
+        raise pgcluster.PostgresUnavailable(done.stderr)
+
+
+async def one_setup(label: str, processes: int, storage: str, env: dict[str, str],
+                    workdir: Path, counts: dict[int, list[int]]) -> None:
+    fake = TimedBotAPI()
+    await fake.start()
+    running: list = []
+    try:
+        running, urls = await start_instances(fake, workdir, processes, storage, env)
+        await drive(fake, urls, WARMUP_CITIZENS, 2, counts, first=10_000)  # warm-up
+        load = await drive(fake, urls, CITIZENS, MESSAGES, counts)
+        print(f"  {label:<28}: {load.line()}", flush=True)
+    finally:
+        await stop(running)
+        await fake.close()
+
+
+async def run() -> None:
+    counts = await expected_counts(MESSAGES)
+    cluster = pgcluster.start_cluster()
+    try:
+        durable(cluster)
+        with tempfile.TemporaryDirectory() as folder:
+            root = Path(folder)
+            await one_setup("SQLite, 1 process", 1, f"  path: {root / 'bot.sqlite3'}", {},
+                            root / "sqlite", counts)
+            for processes in (1, 2, 4):
+                url = await pgcluster.fresh_database(cluster)
+                label = f"PostgreSQL, {processes} process{'es' if processes > 1 else ''}"
+                await one_setup(label, processes, f"  path: {root / 'unused.sqlite3'}",
+                                {"DVCBOT_DATABASE_URL": url}, root / f"pg{processes}", counts)
+    finally:
+        cluster.stop()
+
+
+def main() -> None:
+    """Print turns/s and p50/p99 per turn for each setup, all in this one run."""
+    print(f"  {CITIZENS} citizens x {MESSAGES} messages, each waiting for its replies; real "
+          "`dvcbot run` processes in Telegram webhook mode, round-robin over the instances,")
+    print("  fake Bot API and load driver in this process; PostgreSQL 15 with fsync on, "
+          "SQLite WAL synchronous=NORMAL; every process, the server and the driver share "
+          f"this machine's {os.cpu_count()} cores")
+    asyncio.run(run())
