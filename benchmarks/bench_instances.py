@@ -6,6 +6,9 @@ import asyncio
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import asyncpg
 
 from benchmarks.instances import TimedBotAPI, drive, expected_counts, start_instances, stop
 from tests import pgcluster
@@ -13,6 +16,7 @@ from tests import pgcluster
 CITIZENS = int(os.environ.get("BENCH_CITIZENS", "64"))
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "10"))
 WARMUP_CITIZENS = 8
+LIGHT_CITIZENS = 4  # few enough that a turn rarely waits behind another: the turn's own time
 
 
 def durable(cluster: pgcluster.PgCluster) -> None:
@@ -26,6 +30,16 @@ def durable(cluster: pgcluster.PgCluster) -> None:
         raise pgcluster.PostgresUnavailable(done.stderr)
 
 
+async def asynchronous_commit(cluster: pgcluster.PgCluster, url: str) -> None:
+    """synchronous_commit = off for one database: commits do not wait for the WAL flush."""
+    conn = await asyncpg.connect(cluster.url())
+    try:
+        await conn.execute(f'ALTER DATABASE "{urlsplit(url).path.lstrip("/")}"'
+                           " SET synchronous_commit = off")
+    finally:
+        await conn.close()
+
+
 async def one_setup(label: str, processes: int, storage: str, env: dict[str, str],
                     workdir: Path, counts: dict[int, list[int]]) -> None:
     fake = TimedBotAPI()
@@ -35,7 +49,9 @@ async def one_setup(label: str, processes: int, storage: str, env: dict[str, str
         running, urls = await start_instances(fake, workdir, processes, storage, env)
         await drive(fake, urls, WARMUP_CITIZENS, 2, counts, first=10_000)  # warm-up
         load = await drive(fake, urls, CITIZENS, MESSAGES, counts)
-        print(f"  {label:<28}: {load.line()}", flush=True)
+        light = await drive(fake, urls, LIGHT_CITIZENS, MESSAGES, counts, first=20_000)
+        print(f"  {label:<34} {CITIZENS:>3} citizens: {load.line()}", flush=True)
+        print(f"  {'':<34} {LIGHT_CITIZENS:>3} citizens: {light.line()}", flush=True)
     finally:
         await stop(running)
         await fake.close()
@@ -50,9 +66,13 @@ async def run() -> None:
             root = Path(folder)
             await one_setup("SQLite, 1 process", 1, f"  path: {root / 'bot.sqlite3'}", {},
                             root / "sqlite", counts)
-            for processes in (1, 2, 4):
+            for processes, synchronous in ((1, True), (2, True), (4, True), (1, False),
+                                           (4, False)):
                 url = await pgcluster.fresh_database(cluster)
                 label = f"PostgreSQL, {processes} process{'es' if processes > 1 else ''}"
+                if not synchronous:
+                    await asynchronous_commit(cluster, url)
+                    label += ", async"
                 await one_setup(label, processes, f"  path: {root / 'unused.sqlite3'}",
                                 {"DVCBOT_DATABASE_URL": url}, root / f"pg{processes}", counts)
     finally:
@@ -62,8 +82,10 @@ async def run() -> None:
 def main() -> None:
     """Print turns/s and p50/p99 per turn for each setup, all in this one run."""
     print(f"  {CITIZENS} citizens x {MESSAGES} messages, each waiting for its replies; real "
-          "`dvcbot run` processes in Telegram webhook mode, round-robin over the instances,")
-    print("  fake Bot API and load driver in this process; PostgreSQL 15 with fsync on, "
-          "SQLite WAL synchronous=NORMAL; every process, the server and the driver share "
-          f"this machine's {os.cpu_count()} cores")
+          "`dvcbot run` processes in Telegram webhook mode, round-robin over the instances;")
+    print("  fake Bot API and load driver in this process; PostgreSQL 15 with fsync on "
+          "(\"async\": synchronous_commit=off), SQLite WAL with synchronous=NORMAL;")
+    print(f"  every process, the server and the driver share this machine's {os.cpu_count()}"
+          " cores; with all citizens busy a turn's time is mostly waiting in line")
+    print("  (turns/s ~ citizens / p50); the few-citizens line shows a turn's own time")
     asyncio.run(run())
