@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from bot.cluster.identity import instance_name
 from bot.config import Config, Secrets
 from bot.core.assistant import Assistant
 from bot.core.brain import Brain, build_brain, source_stamp
@@ -35,6 +36,7 @@ async def open_assistant(config: Config, secrets: Secrets | None = None
     secrets = secrets or Secrets.from_env()
     brain = build_brain(config)
     store = open_store(config, secrets)
+    store.holder = instance_name()
     await store.open()
     try:
         key = load_or_create_key(secrets.pseudonym_key, key_file_for(config.storage.path))

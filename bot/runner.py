@@ -10,9 +10,9 @@ from collections.abc import Sequence
 
 from bot.app import Reloader, open_assistant
 from bot.channels.launch import Channel
+from bot.cluster.tasks import start_background
 from bot.config import Config
 from bot.httpserver import HttpServer
-from bot.privacy.retention import purge_daily
 from bot.staff.serve import attach as attach_staff
 from bot.supervise.starter import keep_starting
 
@@ -40,12 +40,13 @@ async def run_channels(config: Config, channels: Sequence[Channel]) -> int:
         watch = Reloader(assistant, config)
         reloader = asyncio.create_task(watch.run())
         await attach_staff(assistant, config, http, watch.check)
-        purger = asyncio.create_task(purge_daily(assistant.store, config.storage.retention_days))
+        background = start_background(assistant.store, config)  # purge, claims, learned.yaml
         log.info("running: %s", ", ".join(c.name for c in channels))
         await stop.wait()
         log.info("stopping")
         reloader.cancel()
-        purger.cancel()
+        for task in background:
+            task.cancel()
         for starter in starters:
             starter.cancel()
         await asyncio.gather(*starters, return_exceptions=True)

@@ -95,7 +95,7 @@ class Assistant:
         started = time.perf_counter()
         incoming = clean_incoming(incoming)
         user = self.pseudonymize(incoming.channel, incoming.user_key)
-        async with self._locks.hold(user):
+        async with self._locks.hold(user), self.store.turn_lock(user):
             if incoming.update_id and await self.store.seen_update(incoming.channel,
                                                                    incoming.update_id):
                 log.info("redelivered update %s/%s: only unsent replies go out",

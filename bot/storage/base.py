@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import abc
+import contextlib
 import logging
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
 log = logging.getLogger(__name__)
+# How long a claim on an inbox or outbox row lasts unless its instance renews it (every few
+# seconds while alive): the rows of an instance that died are taken over after this.
+CLAIM_SECONDS = 10.0
 
 
 def undelivered(channel: str, update_id: str) -> None:
@@ -151,8 +155,12 @@ class Store(abc.ABC):
         """Write a small named value durably before returning."""
 
     @abc.abstractmethod
-    async def inbox_add(self, channel: str, update_id: str, payload: str) -> bool:
+    async def inbox_add(self, channel: str, update_id: str, payload: str,
+                        order_key: str = "", *, claim: bool = True) -> bool:
         """Durably record a received event before the platform is told it arrived.
+
+        The row is claimed by this instance, or with `claim=False` left for any instance to
+        claim (`inbox_claim`), one event per `order_key` (a chat) at a time, oldest first.
 
         Returns:
             False when the event is already waiting (a redelivery).
@@ -201,6 +209,46 @@ class Store(abc.ABC):
             Rows deleted per table.
         """
         raise NotImplementedError(f"{type(self).__name__} cannot purge")
+
+    # --- several instances on one database (bot/cluster) ---------------------------------
+    # `holder` names this instance; rows it inserts into the inbox and outbox are claimed by
+    # it for CLAIM_SECONDS and renewed by `claims_renew` while it lives.
+    holder: str = "local"
+
+    async def inbox_claim(self, channel: str, limit: int = 1000, *,
+                          own: bool = True) -> list[tuple[str, str]]:
+        """Claim waiting events for this instance, oldest first.
+
+        Args:
+            channel: the channel.
+            limit: at most this many.
+            own: also the rows already claimed by this instance's name (its previous run);
+                False: only the rows whose claim expired (their instance died).
+
+        Returns:
+            (update_id, payload) of the events now claimed by this instance.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no inbox claims")
+
+    async def inbox_take(self, channel: str, update_id: str) -> bool:
+        """Claim one event delivered again; False while another live instance holds it."""
+        raise NotImplementedError(f"{type(self).__name__} has no inbox claims")
+
+    async def claims_renew(self, seconds: float = CLAIM_SECONDS) -> None:
+        """Extend this instance's claims on inbox and outbox rows by `seconds` from now."""
+        raise NotImplementedError(f"{type(self).__name__} has no inbox claims")
+
+    async def lease(self, name: str, seconds: float) -> bool:
+        """Take or renew the named lease for `seconds`; False while another holder has it."""
+        raise NotImplementedError(f"{type(self).__name__} has no leases")
+
+    async def lease_release(self, name: str) -> None:
+        """Give the named lease up (only if this instance holds it)."""
+        raise NotImplementedError(f"{type(self).__name__} has no leases")
+
+    def turn_lock(self, user_key: str) -> contextlib.AbstractAsyncContextManager[None]:
+        """Hold the turns of one citizen one at a time across processes (none: in-process)."""
+        return contextlib.nullcontext()
 
     def export_rows(self, table: str, query: ReportQuery
                     ) -> AsyncGenerator[tuple[Any, ...], None]:

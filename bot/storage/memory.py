@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.storage.aggregate import aggregate
 from bot.storage.base import (
+    CLAIM_SECONDS,
     Commit,
     FeedbackRecord,
     LogStats,
@@ -33,6 +34,10 @@ class MemoryStore(Store):
         self.values: dict[str, str] = {}
         self.inbox: dict[tuple[str, str], str] = {}  # insertion order is arrival order
         self.outbox: dict[tuple[str, str], list[Any]] = {}  # [replies, created, attempts]
+        # (channel, update_id) → [holder, until] of inbox and outbox rows; name → (holder, until)
+        self.claims: dict[tuple[str, str, str], list[Any]] = {}
+        self.leases: dict[str, tuple[str, float]] = {}
+        self.order_keys: dict[tuple[str, str], str] = {}
 
     async def load_session(self, user_key: str) -> dict[str, Any]:
         return copy.deepcopy(self.sessions.get(user_key, {}))
@@ -53,6 +58,7 @@ class MemoryStore(Store):
             self.updates.add((commit.channel, commit.update_id))
             if commit.replies is not None:
                 self.outbox[(commit.channel, commit.update_id)] = [commit.replies, time.time(), 0]
+                self._claim("outbox", commit.channel, commit.update_id)
 
     async def get_value(self, key: str) -> str | None:
         return self.values.get(key)
@@ -60,10 +66,14 @@ class MemoryStore(Store):
     async def set_value(self, key: str, value: str) -> None:
         self.values[key] = value
 
-    async def inbox_add(self, channel: str, update_id: str, payload: str) -> bool:
+    async def inbox_add(self, channel: str, update_id: str, payload: str,
+                        order_key: str = "", *, claim: bool = True) -> bool:
         if (channel, update_id) in self.inbox:
             return False
         self.inbox[(channel, update_id)] = payload
+        self.order_keys[(channel, update_id)] = order_key
+        if claim:
+            self._claim("inbox", channel, update_id)
         return True
 
     async def inbox_pending(self, channel: str, limit: int = 1000) -> list[tuple[str, str]]:
@@ -72,12 +82,15 @@ class MemoryStore(Store):
 
     async def inbox_done(self, channel: str, update_id: str) -> None:
         self.inbox.pop((channel, update_id), None)
+        self.order_keys.pop((channel, update_id), None)
+        self.claims.pop(("inbox", channel, update_id), None)
 
     async def outbox_claim(self, channel: str, update_id: str, max_age: float,
                            max_attempts: int) -> str | None:
         row = self.outbox.get((channel, update_id))
-        if row is None:
+        if row is None or not self._claimable("outbox", channel, update_id):
             return None
+        self._claim("outbox", channel, update_id)
         row[2] += 1
         if row[1] < time.time() - max_age or row[2] > max_attempts:
             del self.outbox[(channel, update_id)]
@@ -86,7 +99,60 @@ class MemoryStore(Store):
         return str(row[0])
 
     async def outbox_sent(self, channel: str, update_id: str) -> None:
-        self.outbox.pop((channel, update_id), None)
+        if self.claims.get(("outbox", channel, update_id), [self.holder])[0] == self.holder:
+            self.outbox.pop((channel, update_id), None)
+            self.claims.pop(("outbox", channel, update_id), None)
+
+    # --- claims and leases (the twins of bot/storage/cluster_sql.py) ----------------------
+    def _claim(self, table: str, channel: str, update_id: str) -> None:
+        self.claims[(table, channel, update_id)] = [self.holder, time.time() + CLAIM_SECONDS]
+
+    def _claimable(self, table: str, channel: str, update_id: str, own: bool = True) -> bool:
+        holder, until = self.claims.get((table, channel, update_id), ["", 0.0])
+        return (own and holder == self.holder) or (holder != self.holder and
+                                                   until < time.time())
+
+    async def inbox_claim(self, channel: str, limit: int = 1000, *,
+                          own: bool = True) -> list[tuple[str, str]]:
+        waiting: set[str] = set()  # chats with an older event: theirs wait their turn
+        rows = []
+        for (ch, uid), payload in self.inbox.items():
+            if ch != channel:
+                continue
+            key = self.order_keys.get((ch, uid), "")
+            mine = own and self.claims.get(("inbox", ch, uid), [""])[0] == self.holder
+            if mine or (key not in waiting and self._claimable("inbox", ch, uid, False)):
+                rows.append((uid, payload))
+            if key:
+                waiting.add(key)
+        rows = rows[:limit]
+        for uid, _ in rows:
+            self._claim("inbox", channel, uid)
+        return rows
+
+    async def inbox_take(self, channel: str, update_id: str) -> bool:
+        if (channel, update_id) not in self.inbox:
+            return True
+        if not self._claimable("inbox", channel, update_id):
+            return False
+        self._claim("inbox", channel, update_id)
+        return True
+
+    async def claims_renew(self, seconds: float = CLAIM_SECONDS) -> None:
+        for claim in self.claims.values():
+            if claim[0] == self.holder:
+                claim[1] = time.time() + seconds
+
+    async def lease(self, name: str, seconds: float) -> bool:
+        holder, until = self.leases.get(name, (self.holder, 0.0))
+        if holder != self.holder and until >= time.time():
+            return False
+        self.leases[name] = (self.holder, time.time() + seconds)
+        return True
+
+    async def lease_release(self, name: str) -> None:
+        if self.leases.get(name, ("",))[0] == self.holder:
+            del self.leases[name]
 
     async def log_stats(self, query: ReportQuery) -> LogStats:
         return aggregate(self.turns, self.feedback, self.referrals, query)

@@ -14,8 +14,9 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage import queries, queue_sql
+from bot.storage import cluster_sql, queries, queue_sql
 from bot.storage.base import (
+    CLAIM_SECONDS,
     Commit,
     FeedbackRecord,
     LogStats,
@@ -128,8 +129,7 @@ class SQLiteStore(Store):
     async def commit(self, commit: Commit) -> None:
         await self._batch.run(lambda db: self._commit(db, commit))
 
-    @staticmethod
-    async def _commit(db: aiosqlite.Connection, commit: Commit) -> None:
+    async def _commit(self, db: aiosqlite.Connection, commit: Commit) -> None:
         now = time.time()
         await db.execute(
             "INSERT INTO sessions (user_key, channel, data, updated_at) VALUES (?, ?, ?, ?)"
@@ -147,10 +147,8 @@ class SQLiteStore(Store):
             await db.execute("INSERT OR IGNORE INTO processed_updates VALUES (?, ?, ?)",
                              (commit.channel, commit.update_id, now))
             if commit.replies is not None:
-                await db.execute(
-                    "INSERT OR REPLACE INTO outbox (channel, update_id, replies, created_at)"
-                    " VALUES (?, ?, ?, ?)",
-                    (commit.channel, commit.update_id, commit.replies, now))
+                await cluster_sql.outbox_put(db, commit.channel, commit.update_id,
+                                             commit.replies, now, self.holder)
 
     async def get_value(self, key: str) -> str | None:
         async with self.db.execute("SELECT value FROM kv WHERE key = ?", (key,)) as cursor:
@@ -163,9 +161,11 @@ class SQLiteStore(Store):
             " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             (key, value, time.time())))
 
-    async def inbox_add(self, channel: str, update_id: str, payload: str) -> bool:
-        return bool(await self._batch.run(
-            lambda db: queue_sql.inbox_add(db, channel, update_id, payload)))
+    async def inbox_add(self, channel: str, update_id: str, payload: str,
+                        order_key: str = "", *, claim: bool = True) -> bool:
+        holder = self.holder if claim else None
+        return bool(await self._batch.run(lambda db: cluster_sql.inbox_add(
+            db, channel, update_id, payload, order_key, holder)))
 
     async def inbox_pending(self, channel: str, limit: int = 1000) -> list[tuple[str, str]]:
         return await queue_sql.inbox_pending(self.db, channel, limit)
@@ -175,11 +175,32 @@ class SQLiteStore(Store):
 
     async def outbox_claim(self, channel: str, update_id: str, max_age: float,
                            max_attempts: int) -> str | None:
-        return await self._batch.run(lambda db: queue_sql.outbox_claim(
-            db, channel, update_id, max_age, max_attempts))
+        return await self._batch.run(lambda db: cluster_sql.outbox_claim(
+            db, channel, update_id, max_age, max_attempts, self.holder))
 
     async def outbox_sent(self, channel: str, update_id: str) -> None:
-        await self._batch.run(lambda db: queue_sql.delete(db, "outbox", channel, update_id))
+        await self._batch.run(lambda db: cluster_sql.outbox_sent(db, channel, update_id,
+                                                                 self.holder))
+
+    async def inbox_claim(self, channel: str, limit: int = 1000, *,
+                          own: bool = True) -> list[tuple[str, str]]:
+        rows: list[tuple[str, str]] = await self._batch.run(
+            lambda db: cluster_sql.inbox_claim(db, channel, limit, self.holder, own))
+        return rows
+
+    async def inbox_take(self, channel: str, update_id: str) -> bool:
+        return bool(await self._batch.run(
+            lambda db: cluster_sql.inbox_take(db, channel, update_id, self.holder)))
+
+    async def claims_renew(self, seconds: float = CLAIM_SECONDS) -> None:
+        await self._batch.run(lambda db: cluster_sql.claims_renew(db, self.holder, seconds))
+
+    async def lease(self, name: str, seconds: float) -> bool:
+        return bool(await self._batch.run(
+            lambda db: cluster_sql.lease(db, name, self.holder, seconds)))
+
+    async def lease_release(self, name: str) -> None:
+        await self._batch.run(lambda db: cluster_sql.lease_release(db, name, self.holder))
 
     async def forget_old_updates(self, older_than: float = UPDATE_MEMORY_SECONDS) -> None:
         """Drop redelivery markers older than `older_than` seconds."""

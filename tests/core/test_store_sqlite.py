@@ -34,7 +34,9 @@ def _user_version(path: Path) -> int:
 async def test_migrations_set_user_version_and_are_idempotent(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
     numbers = [n for n, _ in MIGRATIONS]
-    assert numbers == list(range(1, len(numbers) + 1)), "migrations are numbered 1, 2, 3..."
+    # Numbers are reserved per branch (v005 report-agg, v006 pg-cluster), so one may land
+    # before the other: increasing and unique, starting at 1.
+    assert numbers == sorted(set(numbers)) and numbers[0] == 1, "migrations v001, v002..."
     for _ in range(2):  # reopening an up-to-date file applies nothing and keeps the data
         store = SQLiteStore(path)
         await store.open()

@@ -44,7 +44,9 @@ class KillReport:
                 f"left in the inbox: {self.pending_inbox}"]
 
 
-async def _start(fake: FakeBotAPI, workdir: Path) -> asyncio.subprocess.Process:
+async def _start(fake: FakeBotAPI, workdir: Path, extra_env: dict[str, str] | None = None
+                 ) -> asyncio.subprocess.Process:
+    """Start `dvcbot run` in `workdir` (its config.yaml is written unless already there)."""
     config = workdir / "config.yaml"
     if not config.exists():
         config.write_text(
@@ -54,6 +56,7 @@ async def _start(fake: FakeBotAPI, workdir: Path) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
     env.update(DVCBOT_TELEGRAM_TOKEN=fake.token,
                DVCBOT_PSEUDONYM_KEY="kill-loop-pseudonym-key-0123456789")
+    env.update(extra_env or {})
     return await asyncio.create_subprocess_exec(
         DVCBOT, "--config", str(config), "run", env=env, cwd=workdir,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)

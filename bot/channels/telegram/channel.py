@@ -29,6 +29,7 @@ from bot.channels.telegram.render import MAX_TEXT, keyboard, render_reply, utf16
 from bot.channels.telegram.repair import readable_update
 from bot.channels.telegram.request import TolerantRequest
 from bot.channels.telegram.sender import Blocked, Sender, quiet_network_tracebacks
+from bot.channels.telegram.shared import SharedInbox
 from bot.channels.telegram.translate import (
     CHANNEL,
     BotIdentity,
@@ -121,6 +122,7 @@ class TelegramChannel:
         self._locks = KeyedLocks()
         self._presses: OrderedDict[tuple[int, int], float] = OrderedDict()
         self._queue: DurableQueue | None = None
+        self._shared: SharedInbox | None = None
 
     def build_application(self) -> Application:
         """The PTB Application pointed at `telegram.base_url`, with our three handlers."""
@@ -178,11 +180,9 @@ class TelegramChannel:
                 raise RuntimeError(f"setWebhook to {self.config.webhook_url} failed")
         await app.start()
         await self._queue.replay(app.bot)
-        if self.config.mode == "polling" and app.updater is not None:
-            # start_polling calls deleteWebhook first, so a leftover webhook cannot block us.
-            await app.updater.start_polling(timeout=self.poll_timeout, bootstrap_retries=5,
-                                            allowed_updates=ALLOWED_UPDATES,
-                                            error_callback=self._on_poll_error)
+        self._shared = SharedInbox(self._queue)
+        polling = self.config.mode == "polling" and app.updater is not None
+        await self._shared.start(self._start_polling if polling else None, self._stop_polling)
         log.info("telegram: @%s ready (%s, %s)", self._me.username, self.config.mode,
                  self.config.base_url)
 
@@ -191,12 +191,28 @@ class TelegramChannel:
         app = self.app
         if app is None:
             return
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()  # its last getUpdates confirms the offset
+        if self._shared is not None:
+            await self._shared.stop()
+            self._shared = None
+        await self._stop_polling()
         if app.running:
             await app.stop()
         await app.shutdown()
         self.app = None
+
+    async def _start_polling(self) -> None:
+        """Long-poll (this instance holds the polling lease)."""
+        app = self.app
+        if app is not None and app.updater is not None and not app.updater.running:
+            # start_polling calls deleteWebhook first, so a leftover webhook cannot block us.
+            await app.updater.start_polling(timeout=self.poll_timeout, bootstrap_retries=5,
+                                            allowed_updates=ALLOWED_UPDATES,
+                                            error_callback=self._on_poll_error)
+
+    async def _stop_polling(self) -> None:
+        app = self.app
+        if app is not None and app.updater is not None and app.updater.running:
+            await app.updater.stop()  # its last getUpdates confirms the offset
 
     # --- webhook ----------------------------------------------------------------------
     async def _on_webhook(self, request: web.Request) -> web.Response:

@@ -14,6 +14,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.channels.zalo_bot.tasks import BackgroundTasks
+from bot.channels.zalo_oa import shared
 from bot.channels.zalo_oa.api import NETWORK_ERROR, TOKEN_CODES, ZaloOAApi, ZaloOAError
 from bot.channels.zalo_oa.events import CHANNEL, OAEvent, parse_event
 from bot.channels.zalo_oa.render import Outgoing, render
@@ -65,6 +66,7 @@ class ZaloOAChannel:
         self._session: aiohttp.ClientSession | None = None
         self._assistant: Assistant | None = None
         self._keepalive: asyncio.Task[None] | None = None
+        self._takeover: asyncio.Task[None] | None = None
         self.tokens: TokenManager | None = None
         self.api: ZaloOAApi | None = None
 
@@ -98,18 +100,25 @@ class ZaloOAChannel:
         http.add_route("POST", self.config.webhook_path, self.webhook)
         self._keepalive = asyncio.create_task(self._keep_fresh())
         await self._replay_inbox(assistant)
+        self._takeover = asyncio.create_task(shared.take_over(assistant.store, self._spawn))
 
     async def _replay_inbox(self, assistant: Assistant) -> None:
         """Process the verified events acknowledged before the last stop or crash."""
-        pending = await assistant.store.inbox_pending(CHANNEL, limit=100_000)
-        for _key, payload in pending:
-            raw = payload.encode()
-            self.tasks.spawn(self.process(parse_object(raw), raw))
+        pending = await shared.claim_own(assistant.store)
+        await self._spawn(pending)
         if pending:
             log.info("zalo-oa: %d event(s) received before the restart processed", len(pending))
 
+    async def _spawn(self, rows: list[tuple[str, str]]) -> None:
+        for _key, payload in rows:
+            raw = payload.encode()
+            self.tasks.spawn(self.process(parse_object(raw), raw))
+
     async def stop(self) -> None:
         """Finish events in progress, stop refreshing, close the client."""
+        if self._takeover is not None:
+            self._takeover.cancel()
+            self._takeover = None
         if self._keepalive is not None:
             self._keepalive.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -146,10 +155,11 @@ class ZaloOAChannel:
             return web.json_response({"error": 1, "message": str(refused)},
                                      status=refused.status)
         store = self._store()
-        if store is not None:  # stored before the 200 that confirms it
-            await store.inbox_add(CHANNEL, body_digest(raw),
-                                                raw.decode("utf-8", "replace"))
-        self.tasks.spawn(self.process(event, raw))
+        # Stored before the 200 that confirms it; an event another live instance is
+        # answering (Zalo delivered it twice) is left to that instance.
+        if store is None or await shared.store_event(store, body_digest(raw),
+                                                     raw.decode("utf-8", "replace")):
+            self.tasks.spawn(self.process(event, raw))
         return web.json_response({"error": 0, "message": "ok"})
 
     def _authenticate(self, request: web.Request, raw: bytes) -> str:

@@ -21,6 +21,11 @@ log = logging.getLogger(__name__)
 STORE_KEY = "zalo_oa.tokens"
 TOKEN_PATH = "/v4/oa/access_token"  # noqa: S105 - a URL path, not a secret
 REFRESH_AHEAD_SECONDS = 3600.0  # access tokens live ~25 h: renew an hour (at most) early
+# Several instances share one pair: one refreshes under this lease, the others read its result.
+REFRESH_LEASE = "zalo_oa.token_refresh"
+REFRESH_LEASE_SECONDS = 60.0  # longer than one OAuth call (30 s timeout)
+WAIT_STEP_SECONDS = 0.5
+WAIT_STEPS = 80  # how long to wait for another instance's refresh before giving up
 
 
 class ZaloOAAuthError(Exception):
@@ -133,28 +138,67 @@ class TokenManager:
         async with self._lock:
             if stale is not None and self.tokens.access_token != stale and not self.due():
                 return self.tokens.access_token
-            if not self.tokens.refresh_token:
-                raise ZaloOAAuthError("zalo_oa: no refresh token; authorise the app again")
-            body = _pair(await self._request(self.tokens.refresh_token))
-            access, refresh = body.get("access_token"), body.get("refresh_token")
-            if not isinstance(access, str) or not access:
-                raise ZaloOAAuthError(f"zalo_oa: token refresh refused: {_describe(body)}")
-            if not isinstance(refresh, str) or not refresh:
-                refresh = self.tokens.refresh_token
-            now, lifetime = self.clock(), _seconds(body.get("expires_in"))
-            ahead = min(REFRESH_AHEAD_SECONDS, lifetime / 10)
-            new = Tokens(access, refresh, now + lifetime if lifetime else 0.0,
-                         self.tokens.seed, now + lifetime - ahead if lifetime else 0.0)
-            try:
-                await self._save(new)  # a refresh token works once: keep the new one first
-            except Exception:
-                log.critical("zalo-oa: could not save the rotated tokens; they live in memory "
-                             "only until restart")
-                raise
-            finally:
-                self.tokens = new
-            log.info("zalo-oa: access token refreshed")
-            return new.access_token
+            for _ in range(WAIT_STEPS):
+                if await self._adopt_saved():
+                    return self.tokens.access_token  # another instance refreshed already
+                if await self._lease(REFRESH_LEASE_SECONDS):
+                    try:
+                        if await self._adopt_saved():
+                            return self.tokens.access_token
+                        return await self._refresh_now()
+                    finally:
+                        await self._lease(0.0)
+                await asyncio.sleep(WAIT_STEP_SECONDS)
+            raise ZaloOAAuthError("zalo_oa: another instance is still refreshing the token")
+
+    async def _adopt_saved(self) -> bool:
+        """Use the pair another instance saved, if it is newer than ours and still fresh."""
+        saved = await self.store.get_value(STORE_KEY)
+        if not saved:
+            return False
+        tokens = Tokens(**json.loads(saved))
+        if tokens.seed != self.tokens.seed or (tokens.access_token, tokens.refresh_token) == (
+                self.tokens.access_token, self.tokens.refresh_token):
+            return False
+        self.tokens = tokens
+        add_secret(tokens.access_token)
+        add_secret(tokens.refresh_token)
+        return not self.due()
+
+    async def _lease(self, seconds: float) -> bool:
+        """Take (seconds > 0) or give up (0) the refresh lease; always ours with one process."""
+        try:
+            if seconds > 0:
+                return await self.store.lease(REFRESH_LEASE, seconds)
+            await self.store.lease_release(REFRESH_LEASE)
+        except NotImplementedError:
+            pass
+        return True
+
+    async def _refresh_now(self) -> str:
+        """Spend the refresh token (the caller holds the lease)."""
+        if not self.tokens.refresh_token:
+            raise ZaloOAAuthError("zalo_oa: no refresh token; authorise the app again")
+        body = _pair(await self._request(self.tokens.refresh_token))
+        access, refresh = body.get("access_token"), body.get("refresh_token")
+        if not isinstance(access, str) or not access:
+            raise ZaloOAAuthError(f"zalo_oa: token refresh refused: {_describe(body)}")
+        if not isinstance(refresh, str) or not refresh:
+            refresh = self.tokens.refresh_token
+        now, lifetime = self.clock(), _seconds(body.get("expires_in"))
+        ahead = min(REFRESH_AHEAD_SECONDS, lifetime / 10)
+        new = Tokens(access, refresh, now + lifetime if lifetime else 0.0,
+                     self.tokens.seed, now + lifetime - ahead if lifetime else 0.0)
+        try:
+            await self._save(new)  # a refresh token works once: keep the new one first
+        except Exception:
+            log.critical("zalo-oa: could not save the rotated tokens; they live in memory "
+                         "only until restart")
+            raise
+        finally:
+            self.tokens = new
+        log.info("zalo-oa: access token refreshed")
+        return new.access_token
 
     async def _request(self, refresh_token: str) -> dict[str, Any]:
         form = {"app_id": self.app_id, "grant_type": "refresh_token",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncGenerator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable
 from dataclasses import astuple, fields
 from typing import Any
 
@@ -13,6 +14,7 @@ import asyncpg
 
 from bot.storage import queries
 from bot.storage.base import (
+    CLAIM_SECONDS,
     Commit,
     FeedbackRecord,
     LogStats,
@@ -24,7 +26,7 @@ from bot.storage.base import (
 )
 from bot.storage.dburl import safe_url
 from bot.storage.dialect import POSTGRES
-from bot.storage.postgres import queue
+from bot.storage.postgres import cluster, queue
 from bot.storage.postgres.schema import migrate
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,9 @@ class PostgresStore(Store):
         self.url = url
         self._sizes = (min_size, max_size)
         self._pool: asyncpg.Pool | None = None
+        # Per-citizen turn locks live on a pool of their own (see cluster.turn_lock); it opens
+        # no connection before the first turn, so reports and CLI commands never pay for it.
+        self._lock_pool: asyncpg.Pool | None = None
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -88,12 +93,17 @@ class PostgresStore(Store):
         try:
             async with self._pool.acquire() as conn:
                 await migrate(conn)
+            self._lock_pool = await asyncpg.create_pool(self.url, min_size=0,
+                                                        max_size=self._sizes[1])
         except BaseException:
             await self._pool.close()
             self._pool = None
             raise
 
     async def close(self) -> None:
+        if self._lock_pool is not None:
+            await self._lock_pool.close()
+            self._lock_pool = None
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
@@ -123,8 +133,8 @@ class PostgresStore(Store):
                     " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
                     commit.channel, commit.update_id, now)
                 if commit.replies is not None:
-                    await queue.outbox_put(conn, commit.channel, commit.update_id,
-                                           commit.replies, now)
+                    await cluster.outbox_put(conn, commit.channel, commit.update_id,
+                                             commit.replies, now, self.holder)
 
     async def get_value(self, key: str) -> str | None:
         value = await self.pool.fetchval("SELECT value FROM kv WHERE key = $1", key)
@@ -136,8 +146,10 @@ class PostgresStore(Store):
             " DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at",
             key, value, time.time())
 
-    async def inbox_add(self, channel: str, update_id: str, payload: str) -> bool:
-        return await queue.inbox_add(self.pool, channel, update_id, payload)
+    async def inbox_add(self, channel: str, update_id: str, payload: str,
+                        order_key: str = "", *, claim: bool = True) -> bool:
+        return await cluster.inbox_add(self.pool, channel, update_id, payload, order_key,
+                                       self.holder if claim else None)
 
     async def inbox_pending(self, channel: str, limit: int = 1000) -> list[tuple[str, str]]:
         return await queue.inbox_pending(self.pool, channel, limit)
@@ -148,10 +160,35 @@ class PostgresStore(Store):
     async def outbox_claim(self, channel: str, update_id: str, max_age: float,
                            max_attempts: int) -> str | None:
         async with self.pool.acquire() as conn, conn.transaction():
-            return await queue.outbox_claim(conn, channel, update_id, max_age, max_attempts)
+            return await cluster.outbox_claim(conn, channel, update_id, max_age, max_attempts,
+                                              self.holder)
 
     async def outbox_sent(self, channel: str, update_id: str) -> None:
-        await queue.delete(self.pool, "outbox", channel, update_id)
+        await cluster.outbox_sent(self.pool, channel, update_id, self.holder)
+
+    # --- several instances (bot/storage/postgres/cluster.py) ------------------------------
+    async def inbox_claim(self, channel: str, limit: int = 1000, *,
+                          own: bool = True) -> list[tuple[str, str]]:
+        return await cluster.inbox_claim(self.pool, channel, limit, self.holder, own)
+
+    async def inbox_take(self, channel: str, update_id: str) -> bool:
+        return await cluster.inbox_take(self.pool, channel, update_id, self.holder)
+
+    async def claims_renew(self, seconds: float = CLAIM_SECONDS) -> None:
+        await cluster.claims_renew(self.pool, self.holder, seconds)
+
+    async def lease(self, name: str, seconds: float) -> bool:
+        return await cluster.lease(self.pool, name, self.holder, seconds)
+
+    async def lease_release(self, name: str) -> None:
+        await cluster.lease_release(self.pool, name, self.holder)
+
+    @contextlib.asynccontextmanager
+    async def turn_lock(self, user_key: str) -> AsyncIterator[None]:
+        if self._lock_pool is None:
+            raise RuntimeError("PostgresStore.open() was not called")
+        async with cluster.turn_lock(self._lock_pool, user_key):
+            yield
 
     async def forget_old_updates(self, older_than: float = UPDATE_MEMORY_SECONDS) -> None:
         """Drop redelivery markers older than `older_than` seconds."""

@@ -1,0 +1,1 @@
+"""Several instances on one database: leases, claim renewal, takeover, once-only daily jobs."""
