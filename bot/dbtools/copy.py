@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import asyncpg
 
 from bot.dbtools.schema import (
     CopyError,
@@ -66,22 +69,41 @@ async def _check_empty(conn: Any, tables: list[Table], replace: bool) -> None:
     log.warning("emptied %d tables of the target before copying", len(tables))
 
 
+def _convert(table: Table, rows: list[tuple[Any, ...]], first: int) -> list[tuple[Any, ...]]:
+    """Values as PostgreSQL's columns want them; CopyError naming the row and column if not."""
+    records = []
+    for number, row in enumerate(rows, start=first):
+        try:
+            records.append(tuple(f(v) for f, v in zip(table.converters, row, strict=True)))
+        except (TypeError, ValueError):
+            for column, f, v in zip(table.columns, table.converters, row, strict=True):
+                with contextlib.suppress(TypeError, ValueError):
+                    f(v)
+                    continue
+                raise CopyError(f"table {table.name}, row {number}: column {column}: {v!r} "
+                                "cannot be stored in PostgreSQL; nothing copied") from None
+    return records
+
+
 async def _copy_table(conn: Any, src: sqlite3.Connection, table: Table, batch: int,
                       progress: Callable[[str, int], None]) -> int:
     """COPY one table in batches with its triggers off (aggregates are copied as they are)."""
     cols = ", ".join(q(c) for c in table.columns)
     order = " ORDER BY rowid" if table.has_rowid else ""  # keeps arrival order (inbox)
-    cursor = src.execute(f'SELECT {cols} FROM {q(table.name)}{order}')
-    await conn.execute(f'ALTER TABLE {q(table.name)} DISABLE TRIGGER USER')
+    cursor = src.execute(f"SELECT {cols} FROM {q(table.name)}{order}")
+    await conn.execute(f"ALTER TABLE {q(table.name)} DISABLE TRIGGER USER")
     done = 0
     while rows := cursor.fetchmany(batch):
-        records = [tuple(f(v) for f, v in zip(table.converters, row, strict=True))
-                   for row in rows]
-        await conn.copy_records_to_table(table.name, records=records,
-                                         columns=list(table.columns))
+        records = _convert(table, rows, done + 1)
+        try:
+            await conn.copy_records_to_table(table.name, records=records,
+                                             columns=list(table.columns))
+        except asyncpg.PostgresError as exc:
+            raise CopyError(f"table {table.name}, rows {done + 1}-{done + len(rows)}: "
+                            f"{exc}; nothing copied") from exc
         done += len(records)
         progress(table.name, done)
-    await conn.execute(f'ALTER TABLE {q(table.name)} ENABLE TRIGGER USER')
+    await conn.execute(f"ALTER TABLE {q(table.name)} ENABLE TRIGGER USER")
     for column in await identity_columns(conn, table.name):
         # The next generated id follows the copied ones, as it would have in SQLite.
         await conn.execute(

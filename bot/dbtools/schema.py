@@ -44,7 +44,8 @@ def sqlite_tables(conn: sqlite3.Connection) -> dict[str, tuple[tuple[str, ...], 
 def _convert(pg_type: str) -> Callable[[Any], Any]:
     """SQLite keeps any value in any column; PostgreSQL's binary COPY wants the right type."""
     if pg_type in ("text", "character varying"):
-        return lambda v: v if v is None or isinstance(v, str) else str(v)
+        # PostgreSQL text cannot hold NUL; the bot strips it from messages before storing.
+        return lambda v: v if v is None else str(v).replace("\x00", "")
     if pg_type in ("double precision", "real", "numeric"):
         return lambda v: v if v is None else float(v)
     if pg_type in ("integer", "bigint", "smallint"):

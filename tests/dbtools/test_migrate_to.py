@@ -136,3 +136,33 @@ async def test_a_target_with_data_is_refused_unless_replaced(tmp_path: Path,
         assert await conn.fetchval("SELECT SUM(n) FROM daily_turns") == 50
     finally:
         await conn.close()
+
+
+async def test_a_failed_copy_leaves_the_target_empty_and_can_be_run_again(
+        tmp_path: Path, pg_url: str) -> None:
+    db = tmp_path / "bad.sqlite3"
+    store = SQLiteStore(db)
+    await store.open()
+    await store.append_log(generate(40, seed=9).turns[:40])
+    await store.close()
+    with sqlite3.connect(db) as conn:  # SQLite keeps any value in any column
+        conn.execute("UPDATE turns SET ts = 'hôm qua' WHERE id = 17")
+    config = tmp_path / "config.yaml"
+    config.write_text(f"storage:\n  path: {db}\n", encoding="utf-8")
+
+    failed = await asyncio.to_thread(dvcbot, ["db", "migrate-to", "--batch-size", "10"],
+                                     config, pg_url)
+    assert failed.returncode == 1
+    assert "table turns, row 17: column ts: 'hôm qua'" in failed.stderr
+    conn = await asyncpg.connect(pg_url)
+    try:
+        for table in ("turns", "daily_turns", "sessions"):  # copied before the bad row
+            assert await conn.fetchval(f'SELECT COUNT(*) FROM "{table}"') == 0, table
+    finally:
+        await conn.close()
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE turns SET ts = 1790000000.0 WHERE id = 17")
+    again = await asyncio.to_thread(dvcbot, ["db", "migrate-to"], config, pg_url)
+    assert again.returncode == 0, again.stderr
+    assert printed_counts(again.stdout)["turns"] == (40, 40)
