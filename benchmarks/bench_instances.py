@@ -88,4 +88,7 @@ def main() -> None:
     print(f"  every process, the server and the driver share this machine's {os.cpu_count()}"
           " cores; with all citizens busy a turn's time is mostly waiting in line")
     print("  (turns/s ~ citizens / p50); the few-citizens line shows a turn's own time")
+    print(f"  load average before: {os.getloadavg()[0]:.1f}", flush=True)
     asyncio.run(run())
+    print(f"  load average after: {os.getloadavg()[0]:.1f} (above the core count: other jobs "
+          "ran too, and the figures are lower bounds)")
