@@ -16,6 +16,7 @@ from bot.catalog import cli as catalog_cli
 from bot.channels.console import lenient_stdio
 from bot.config import Config, Secrets, load_config
 from bot.core.brain import build_brain
+from bot.dbtools import cli as db_cli
 from bot.knowledge.freshness import add_arguments as freshness_arguments
 from bot.knowledge.freshness import report_freshness
 from bot.knowledge.loader import KnowledgeError, catalogue_problems
@@ -299,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_cli.register(sub)
     offices_cli.register(sub)
     staff_cli.register(sub)
+    db_cli.register(sub)
     return parser
 
 
@@ -306,7 +308,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "run": cmd_run, "chat": cmd_chat, "kb": cmd_kb_check, "match": cmd_match,
     "eval": cmd_eval, "flows": cmd_flows, "link": cmd_link,
     "report": cmd_report, "purge": cmd_purge, "export": cmd_export, "catalog": catalog_cli.run,
-    "offices": offices_cli.run, "staff": staff_cli.cmd_staff,
+    "offices": offices_cli.run, "staff": staff_cli.cmd_staff, "db": db_cli.run,
 }
 
 

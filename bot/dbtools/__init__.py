@@ -1,0 +1,1 @@
+"""Database tools: `dvcbot db migrate-to` copies a SQLite installation into PostgreSQL."""
