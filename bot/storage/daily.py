@@ -54,10 +54,13 @@ async def collect_stats(run: Rows, query: ReportQuery, dialect: Dialect) -> LogS
     return stats
 
 
-def _day_where(query: ReportQuery, *extra: str) -> tuple[str, list[Any]]:
+def _day_where(query: ReportQuery, *extra: str, plain: bool = True) -> tuple[str, list[Any]]:
+    """Conditions on the daily tables; `plain=False` writes `+day` so SQLite walks a
+    (user_key, day) index for COUNT(DISTINCT) rather than the day range of the primary key."""
     conditions: list[str] = list(extra)
     params: list[Any] = []
-    for condition, value in (("day >= ?", query.since), ("day < ?", query.until)):
+    day = "day" if plain else "+day"
+    for condition, value in ((f"{day} >= ?", query.since), (f"{day} < ?", query.until)):
         if value is not None:
             conditions.append(condition)
             params.append(int((value + VN_OFFSET) // DAY))
@@ -79,6 +82,7 @@ async def _totals(q: Any, query: ReportQuery, stats: LogStats) -> None:
         stats.outcomes[outcome] = stats.outcomes.get(outcome, 0) + n
         stats.channels[channel] = stats.channels.get(channel, 0) + n
     stats.turns = sum(stats.outcomes.values())
+    w, p = _day_where(query, plain=False)
     stats.users = (await q(f"SELECT COUNT(DISTINCT user_key) FROM daily_users{w}", p))[0][0]
     where, p = _where(query, "referral")
     for order in ("", " DESC"):
@@ -125,20 +129,24 @@ async def _flows(q: Any, query: ReportQuery, stats: LogStats) -> None:
                                     f"{w} ORDER BY user_key, ts, id", p)
         return
     runs, params = "start_ts >= ?", [query.since or 0.0]
-    state, late, late_params = "state", "", []
-    if query.until is not None:
-        runs, params = runs + " AND start_ts < ?", [*params, query.until]
-        state = "CASE WHEN touched_ts >= ? THEN NULL ELSE state END"
-        cut = f"SELECT user_key FROM flow_runs WHERE {runs} AND last_ts >= ?"
-        late, late_params = f" AND user_key NOT IN ({cut})", [*params, query.until]
-        w, p = _where(query, "referral", *FLOW_TURNS, f"user_key IN ({cut})")
-        stats.flow_events = await q("SELECT user_key, ts, flow_id, step_id, outcome FROM turns"
-                                    f"{w} ORDER BY user_key, ts, id", [*late_params, *p])
-    cut_at = [query.until] if query.until is not None else []
+    if query.until is None:  # closed runs grouped on an index, open ones one by one
+        rows = await q("SELECT flow_id, state, last_step, steps, NULL, COUNT(*) FROM flow_runs"
+                       " WHERE +start_ts >= ? AND state IS NOT NULL GROUP BY 1, 2, 3, 4", params)
+        rows += await q("SELECT flow_id, state, last_step, steps, last_ts, 1 FROM flow_runs"
+                        " WHERE start_ts >= ? AND state IS NULL", params)
+        stats.flow_runs = _grouped(rows)
+        return
+    runs, params = runs + " AND start_ts < ?", [*params, query.until]
+    state = "CASE WHEN touched_ts >= ? THEN NULL ELSE state END"
+    cut = f"SELECT user_key FROM flow_runs WHERE {runs} AND last_ts >= ?"
+    late_params = [*params, query.until]
+    w, p = _where(query, "referral", *FLOW_TURNS, f"user_key IN ({cut})")
+    stats.flow_events = await q("SELECT user_key, ts, flow_id, step_id, outcome FROM turns"
+                                f"{w} ORDER BY user_key, ts, id", [*late_params, *p])
     rows = await q(
         f"SELECT flow_id, {state}, last_step, steps, CASE WHEN {state} IS NULL THEN last_ts"
-        f" END, COUNT(*) FROM flow_runs WHERE {runs}{late} GROUP BY 1, 2, 3, 4, 5",
-        [*cut_at, *cut_at, *params, *late_params])
+        f" END, COUNT(*) FROM flow_runs WHERE {runs} AND user_key NOT IN ({cut})"
+        " GROUP BY 1, 2, 3, 4, 5", [query.until, query.until, *params, *late_params])
     stats.flow_runs = _grouped(rows)
 
 
@@ -160,9 +168,10 @@ async def _teams(q: Any, query: ReportQuery, stats: LogStats) -> None:
     stats.referrals = await q(
         f"SELECT team, COUNT(*), COUNT(DISTINCT user_key) FROM referrals{w}"
         " GROUP BY 1 ORDER BY 1", p)
-    w, p = _day_where(query, "team != ''")
+    w, p = _day_where(query, "team != ''", plain=False)
     users = dict(await q(f"SELECT team, COUNT(DISTINCT user_key) FROM daily_users{w}"
                          " GROUP BY 1", p))
+    w, p = _day_where(query, "team != ''")
     misses = f"SUM(CASE WHEN outcome IN {_in(MISS_OUTCOMES)} THEN n ELSE 0 END)"
     stats.teams = [(team, turns, users.get(team, 0), missed) for team, turns, missed in await q(
         f"SELECT team, SUM(n), {misses} FROM daily_turns{w} GROUP BY 1 ORDER BY 1", p)]

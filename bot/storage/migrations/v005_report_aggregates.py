@@ -12,6 +12,9 @@
 # before it must replay that citizen's turns instead). The triggers assume a citizen's turns
 # are logged in time order, which the per-citizen turn lock guarantees; the backfill below
 # orders by (ts, id) like the replay.
+# The covering indexes let the report's GROUP BY and COUNT(DISTINCT) walk an index in order
+# instead of sorting (1M turns on SQLite: distinct citizens 0.96 s -> 0.04 s, wordings
+# 1.25 s -> 0.19 s, flow runs 0.46 s -> 0.06 s).
 from bot.storage.migrations._v005_runs import pg_runs, sqlite_runs
 
 _DAY = "CAST((ts + 25200) / 86400 AS INTEGER)"
@@ -51,6 +54,13 @@ CREATE TABLE flow_runs (
 );
 CREATE INDEX flow_runs_open ON flow_runs(user_key) WHERE state IS NULL;
 CREATE INDEX flow_runs_start ON flow_runs(start_ts, touched_ts);
+CREATE INDEX flow_runs_closed ON flow_runs(flow_id, state, last_step, steps, start_ts);
+CREATE INDEX flow_runs_open_start ON flow_runs(start_ts, last_ts, flow_id, last_step, steps)
+    WHERE state IS NULL;
+CREATE INDEX daily_users_user ON daily_users(user_key, day);
+CREATE INDEX daily_users_team ON daily_users(team, user_key, day) WHERE team != '';
+CREATE INDEX daily_misses_wording
+    ON daily_misses(normalized, outcome, topic, day, channel, team, n, example);
 INSERT INTO daily_users
 SELECT {_DAY}, channel, COALESCE(referral, ''), user_key, COUNT(*) FROM turns
 GROUP BY 1, 2, 3, 4;
@@ -110,6 +120,8 @@ END;
 
 # PostgreSQL: statement-level triggers over transition tables for the per-day counts (as v003),
 # a row-level trigger for the flow runs (a state machine, one citizen's turn at a time).
+# ANALYZE first: right after a bulk load the planner has no statistics and the backfill's
+# window joins take minutes instead of seconds (50,000 turns: 95 s without, 0.4 s with).
 _PG_DAY = "CAST(floor((ts + 25200) / 86400) AS INTEGER)"
 PG_SQL = f"""
 CREATE TABLE daily_users (
@@ -144,6 +156,15 @@ CREATE TABLE flow_runs (
 );
 CREATE INDEX flow_runs_open ON flow_runs(user_key) WHERE state IS NULL;
 CREATE INDEX flow_runs_start ON flow_runs(start_ts, touched_ts);
+CREATE INDEX flow_runs_closed ON flow_runs(flow_id, state, last_step, steps, start_ts);
+CREATE INDEX flow_runs_open_start ON flow_runs(start_ts, last_ts, flow_id, last_step, steps)
+    WHERE state IS NULL;
+CREATE INDEX daily_users_user ON daily_users(user_key, day);
+CREATE INDEX daily_users_team ON daily_users(team, user_key, day) WHERE team != '';
+CREATE INDEX daily_misses_wording
+    ON daily_misses(normalized, outcome, topic, day, channel, team, n, example);
+ANALYZE turns;
+ANALYZE feedback;
 INSERT INTO daily_users
 SELECT {_PG_DAY}, channel, COALESCE(referral, ''), user_key, COUNT(*) FROM turns
 GROUP BY 1, 2, 3, 4;
