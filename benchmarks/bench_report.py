@@ -44,7 +44,7 @@ async def _naive(store: SQLiteStore, referrals: list, query: ReportQuery):
     return aggregate(turns, feedback, referrals, query)
 
 
-async def _load(store: Any, turns: int) -> None:
+async def load_log(store: Any, turns: int) -> None:
     """Bulk-load the synthetic log on an old schema, then migrate (the backfill)."""
     start = time.perf_counter()
     await store.open(schema=OLD_SCHEMA)
@@ -90,7 +90,7 @@ async def compare(store: Any, label: str, now: float) -> Any:
 async def _sqlite(folder: Path, turns: int, now: float) -> None:
     path = folder / "bench.sqlite3"
     store = SQLiteStore(path)
-    await _load(store, turns)
+    await load_log(store, turns)
     print(f"  SQLite file: {path.stat().st_size / 1e6:.0f} MB")
     report = await compare(store, "SQLite", now)
     start = time.perf_counter()
@@ -131,7 +131,7 @@ async def _postgres(turns: int, now: float) -> None:
     from bot.storage.postgres import PostgresStore
     try:
         store = PostgresStore(await pgcluster.fresh_database(cluster))
-        await _load(store, turns)
+        await load_log(store, turns)
         await compare(store, "PostgreSQL", now)
         await store.close()
     finally:

@@ -90,7 +90,13 @@ def _as_user(root: Path) -> list[str]:
 
 def start_cluster() -> PgCluster:
     """initdb + pg_ctl start; raises PostgresUnavailable with the server's own words."""
-    bindir = find_bindir()
+    try:
+        return _start(find_bindir())
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise PostgresUnavailable(f"cannot run PostgreSQL's programs: {exc}") from exc
+
+
+def _start(bindir: Path) -> PgCluster:
     root = Path(tempfile.mkdtemp(prefix="dvcbot-pg-"))
     (root / "pw").write_text(PASSWORD + "\n", encoding="utf-8")
     as_user = _as_user(root)
@@ -101,11 +107,15 @@ def start_cluster() -> PgCluster:
     if init.returncode != 0:
         shutil.rmtree(root, ignore_errors=True)
         raise PostgresUnavailable(f"initdb failed: {init.stderr.strip()[-800:]}")
-    options = (f"-p {cluster.port} -c listen_addresses=127.0.0.1 -k {root}"
-               " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-               " -c max_connections=200")
-    start = cluster._run(str(bindir / "pg_ctl"), "-D", str(root / "data"), "-l",
-                         str(root / "server.log"), "-o", options, "-w", "-t", "60", "start")
+    for _ in range(3):  # another process may take the free port before the server does
+        options = (f"-p {cluster.port} -c listen_addresses=127.0.0.1 -k {root}"
+                   " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                   " -c max_connections=200")
+        start = cluster._run(str(bindir / "pg_ctl"), "-D", str(root / "data"), "-l",
+                             str(root / "server.log"), "-o", options, "-w", "-t", "60", "start")
+        if start.returncode == 0:
+            break
+        cluster.port = _free_port()
     if start.returncode != 0:
         log = (root / "server.log").read_text(encoding="utf-8", errors="replace")[-800:]
         shutil.rmtree(root, ignore_errors=True)

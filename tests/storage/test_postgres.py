@@ -134,3 +134,49 @@ async def test_a_failing_commit_leaves_nothing_behind(pg_url) -> None:
         assert await store.load_session("u") == {"x": 2}
     finally:
         await store.close()
+
+
+def test_every_migration_has_a_sqlite_and_a_postgresql_script() -> None:
+    numbers = [m.number for m in ALL]
+    assert numbers == list(range(1, len(numbers) + 1))
+    for m in ALL:
+        assert m.sql.strip(), f"{m.module}: SQL is empty"
+        assert m.pg_sql and m.pg_sql.strip(), f"{m.module}: define PG_SQL (PostgreSQL) too"
+
+
+HOSTILE = ["'; DROP TABLE sessions; --", "Robert'); DELETE FROM turns;--", "\x00nul\x00",
+           "xin chao \ud800\udfff", "\x1b[2J\x07", "<script>alert(1)</script>", "😀" * 3000,
+           "$1 $2 ? ?? '?'"]
+
+
+async def test_hostile_text_through_the_assistant_on_postgresql(brain, config, clock,
+                                                                pg_url) -> None:
+    from bot.core.assistant import Assistant
+    from bot.core.models import Incoming
+    from bot.privacy.pseudonym import Pseudonymizer
+    store = PostgresStore(pg_url)
+    await store.open()
+    try:
+        assistant = Assistant(brain, store, config, Pseudonymizer(b"k" * 32), clock)
+        for i, text in enumerate(HOSTILE):
+            replies = await assistant.handle(Incoming("test", f"user-{i}", text=text,
+                                                      update_id=f"\x00{i}\ud800"))
+            assert replies and replies[-1].text
+        replies = await assistant.handle(Incoming("test", "\ud800", start_payload="\udcff"))
+        assert replies
+        stats = await store.log_stats(ReportQuery())
+        assert stats.turns == len(HOSTILE) + 1 and stats.users == len(HOSTILE) + 1
+        assert await store.pool.fetchval("SELECT COUNT(*) FROM sessions") == len(HOSTILE) + 1
+    finally:
+        await store.close()
+
+
+async def test_a_newer_schema_is_warned_about_not_undone(pg_url, caplog) -> None:
+    conn = await asyncpg.connect(pg_url)
+    try:
+        assert await migrate(conn) == ALL[-1].number
+        older = ALL[:-1]
+        assert await migrate(conn, older) == ALL[-1].number
+        assert "newer than this program's" in caplog.text
+    finally:
+        await conn.close()

@@ -36,14 +36,6 @@ async def delete(db: Any, table: str, channel: str, update_id: str) -> None:
                      channel, update_id)
 
 
-async def outbox_put(db: Any, channel: str, update_id: str, replies: str, now: float) -> None:
-    """Keep a turn's replies until sent (a new commit of the same update replaces them)."""
-    await db.execute(
-        "INSERT INTO outbox (channel, update_id, replies, created_at) VALUES ($1, $2, $3, $4)"
-        " ON CONFLICT (channel, update_id) DO UPDATE SET replies = EXCLUDED.replies,"
-        " created_at = EXCLUDED.created_at, attempts = 0", channel, update_id, replies, now)
-
-
 async def outbox_claim(db: Any, channel: str, update_id: str, max_age: float,
                        max_attempts: int) -> str | None:
     """One more attempt at sending; None (row dropped) when too old or tried too often.

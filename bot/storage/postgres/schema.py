@@ -54,6 +54,9 @@ async def migrate(conn: asyncpg.Connection, migrations: list[Migration] | None =
         current = int(await conn.fetchval("SELECT COALESCE(MAX(version), 0)"
                                           " FROM schema_version"))
         pending = [m for m in migrations if m.number > current]
+        if migrations and current > migrations[-1].number:
+            log.warning("the database schema (v%03d) is newer than this program's (v%03d):"
+                        " upgrade every instance", current, migrations[-1].number)
         _check(pending)
         for m in pending:
             log.info("applying migration v%03d on PostgreSQL", m.number)

@@ -6,7 +6,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncGenerator, Iterable
-from dataclasses import astuple, fields
+from dataclasses import astuple
 from typing import Any
 
 import asyncpg
@@ -25,33 +25,17 @@ from bot.storage.base import (
 from bot.storage.dburl import safe_url
 from bot.storage.dialect import POSTGRES
 from bot.storage.migrations import ALL
-from bot.storage.postgres import queue
+from bot.storage.postgres import onetrip, queue
 from bot.storage.postgres.schema import migrate
 
 log = logging.getLogger(__name__)
 
-_COLUMNS = {"turns": [f.name for f in fields(TurnRecord)],
-            "feedback": [f.name for f in fields(FeedbackRecord)],
-            "referrals": [f.name for f in fields(ReferralRecord)]}
+_COLUMNS = onetrip.COLUMNS
 UPDATE_MEMORY_SECONDS = 7 * 24 * 3600  # as SQLiteStore: redeliveries older than a week
 
 
-def _insert(table: str) -> str:
-    # Table and column names come from our own dataclasses, never from input.
-    cols = _COLUMNS[table]
-    marks = ", ".join(f"${i}" for i in range(1, len(cols) + 1))
-    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})"  # noqa: S608
-
-
-_INSERT = {table: _insert(table) for table in _COLUMNS}
-_SESSION_SQL = (
-    "INSERT INTO sessions (user_key, channel, data, updated_at) VALUES ($1, $2, $3, $4)"
-    " ON CONFLICT (user_key) DO UPDATE SET data = EXCLUDED.data,"
-    " channel = EXCLUDED.channel, updated_at = EXCLUDED.updated_at")
-
-
 class PostgresStore(Store):
-    """Sessions and logs in PostgreSQL; every turn is one transaction on a pooled connection.
+    """Sessions and logs in PostgreSQL; every turn is one statement on a pooled connection.
 
     Several processes may share the database: migrations take an advisory lock, and every
     write is a self-contained transaction.
@@ -85,7 +69,7 @@ class PostgresStore(Store):
         try:
             self._pool = await asyncpg.create_pool(self.url, min_size=self._sizes[0],
                                                    max_size=self._sizes[1])
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        except (OSError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise StoreUnavailable(f"cannot open the PostgreSQL database {safe_url(self.url)}:"
                                    f" {exc}") from exc
         try:
@@ -113,22 +97,9 @@ class PostgresStore(Store):
             channel, update_id) is not None
 
     async def commit(self, commit: Commit) -> None:
-        now = time.time()
-        async with self.pool.acquire() as conn, conn.transaction():
-            await conn.execute(_SESSION_SQL, commit.user_key, commit.channel,
-                               json.dumps(commit.session, ensure_ascii=False), now)
-            for table, record in (("turns", commit.turn), ("feedback", commit.feedback),
-                                  ("referrals", commit.referral)):
-                if record is not None:
-                    await conn.execute(_INSERT[table], *astuple(record))
-            if commit.update_id:
-                await conn.execute(
-                    "INSERT INTO processed_updates (channel, update_id, ts)"
-                    " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                    commit.channel, commit.update_id, now)
-                if commit.replies is not None:
-                    await queue.outbox_put(conn, commit.channel, commit.update_id,
-                                           commit.replies, now)
+        # One statement: one round trip, and its own transaction (all of it or nothing).
+        sql, args = onetrip.commit_statement(commit, time.time())
+        await self.pool.execute(sql, *args)
 
     async def get_value(self, key: str) -> str | None:
         value = await self.pool.fetchval("SELECT value FROM kv WHERE key = $1", key)
