@@ -91,6 +91,44 @@ def _flow(rng: random.Random, make: Callable[..., TurnRecord]) -> Iterator[TurnR
         yield make(outcome, kind="button", text="[nút] st", flow_id=flow, step_id=step)
 
 
+def stream(turns: int, seed: int = 7, start: float = 1_780_000_000.0, days: float = 120.0
+           ) -> Iterator[TurnRecord | FeedbackRecord | ReferralRecord]:
+    """The rows of `generate`, one at a time (logs too big to hold in memory)."""
+    rng = random.Random(seed)
+    users = max(10, turns // 8)
+    visits = max(1, turns // 4)
+    step = days * 86400 / visits
+    count = 0
+    for i in range(visits):
+        if count >= turns:
+            break
+        user = f"{rng.randrange(users):020x}"
+        team = rng.choice(TEAMS)
+        for row in _session(rng, user, rng.choice(CHANNELS), team, start + i * step):
+            count += isinstance(row, TurnRecord)
+            yield row
+
+
+def chunks(turns: int, size: int = 100_000, **kw: Any) -> Iterator[SyntheticLog]:
+    """`stream` cut into logs of about `size` rows."""
+    log = SyntheticLog([], [], [])
+    for row in stream(turns, **kw):
+        _add(log, row)
+        if len(log.turns) + len(log.feedback) + len(log.referrals) >= size:
+            yield log
+            log = SyntheticLog([], [], [])
+    yield log
+
+
+def _add(log: SyntheticLog, row: TurnRecord | FeedbackRecord | ReferralRecord) -> None:
+    if isinstance(row, TurnRecord):
+        log.turns.append(row)
+    elif isinstance(row, FeedbackRecord):
+        log.feedback.append(row)
+    else:
+        log.referrals.append(row)
+
+
 def generate(turns: int, seed: int = 7, start: float = 1_780_000_000.0,
              days: float = 120.0) -> SyntheticLog:
     """About `turns` turns from many citizens over `days` days, deterministic for a seed.
@@ -104,21 +142,7 @@ def generate(turns: int, seed: int = 7, start: float = 1_780_000_000.0,
     Returns:
         The log, each list in time order.
     """
-    rng = random.Random(seed)
     log = SyntheticLog([], [], [])
-    users = max(10, turns // 8)
-    visits = max(1, turns // 4)
-    step = days * 86400 / visits
-    for i in range(visits):
-        if len(log.turns) >= turns:
-            break
-        user = f"{rng.randrange(users):020x}"
-        team = rng.choice(TEAMS)
-        for row in _session(rng, user, rng.choice(CHANNELS), team, start + i * step):
-            if isinstance(row, TurnRecord):
-                log.turns.append(row)
-            elif isinstance(row, FeedbackRecord):
-                log.feedback.append(row)
-            else:
-                log.referrals.append(row)
+    for row in stream(turns, seed, start, days):
+        _add(log, row)
     return log

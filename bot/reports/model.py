@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.flows.loader import Flow
 from bot.reports.clusters import MissGroup, group_misses
-from bot.reports.funnels import Funnel, build_funnels
+from bot.reports.funnels import Funnel, build_funnels, stored_runs
 from bot.reports.ranking import Need, rank_needs
 from bot.reports.window import day_of, week_start
 from bot.storage.base import LogStats, ReportQuery, Store
@@ -87,7 +87,8 @@ def build_report(stats: LogStats, query: ReportQuery, flows: Mapping[str, Flow],
         The report.
     """
     end = min(query.until, now) if query.until is not None else now
-    funnels = build_funnels(stats.flow_events, flows, end, stale_after)
+    funnels = build_funnels(stats.flow_events, flows, end, stale_after,
+                            stored_runs(stats.flow_runs))
     topics = _topics(stats, titles)
     feedback = _feedback(stats, flows, titles)
     outcomes = stats.outcomes

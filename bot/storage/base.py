@@ -78,6 +78,10 @@ class ReportQuery:
     channel: str | None = None
     team: str | None = None
     max_wordings: int = 5000  # distinct miss wordings fetched, most frequent first
+    raw: bool = False  # read the turns even where the daily aggregates could answer (tests)
+
+
+RUN_STEP_END = "\x1f"  # ends each step id in LogStats.flow_runs' steps
 
 
 @dataclass
@@ -105,6 +109,11 @@ class LogStats:
     comments: list[tuple[float, str | None, str | None, str]] = field(default_factory=list)
     # (user_key, ts, flow_id, step_id, outcome) of flow turns, ordered by user then time
     flow_events: list[tuple[str, float, str, str | None, str]] = field(default_factory=list)
+    # Flow runs already replayed by the store (v005's flow_runs), as (flow_id, state, last
+    # step, steps reached each followed by RUN_STEP_END, last turn's ts for open runs, runs);
+    # state: completed | cancelled | replaced | open. Funnels count these plus flow_events.
+    flow_runs: list[tuple[str, str, str | None, str, float | None, int]] = field(
+        default_factory=list)
     # (team, arrivals through the team's links, distinct users)
     referrals: list[tuple[str, int, int]] = field(default_factory=list)
     # (team, turns, distinct users, misses) of citizens who came through a team's link

@@ -149,6 +149,22 @@ def purge_sql(table: str, column: str) -> str:
     return f"DELETE FROM {table} WHERE {column} < ?"
 
 
+def misses_refresh(before: float) -> list[tuple[str, list[Any]]]:
+    """Statements (with `?` placeholders) that recompute the daily_misses rows of the day a
+    purge cut through: the triggers decrement counts, but an example wording may have been
+    one of the purged turns (it must go, and the report must show a remaining one)."""
+    day = int((before + VN_OFFSET) // 86400)
+    start = float(day * 86400 - VN_OFFSET)
+    return [
+        ("DELETE FROM daily_misses WHERE day = ?", [day]),
+        ("INSERT INTO daily_misses SELECT CAST(? AS INTEGER), channel, COALESCE(referral, ''),"
+         " normalized, outcome, COALESCE(topic, ''), COUNT(*), COALESCE(MAX(text), '')"
+         f" FROM turns WHERE ts >= ? AND ts < ? AND outcome IN {_in(MISS_OUTCOMES)}"
+         " AND normalized IS NOT NULL AND normalized != '' GROUP BY 2, 3, 4, 5, 6",
+         [day, start, start + 86400]),
+    ]
+
+
 async def purge(db: aiosqlite.Connection, before: float) -> dict[str, int]:
     """Delete turns, feedback, referrals and idle sessions older than `before`.
 
@@ -161,6 +177,8 @@ async def purge(db: aiosqlite.Connection, before: float) -> dict[str, int]:
     for table, column in PURGED:
         cursor = await db.execute(purge_sql(table, column), (before,))
         deleted[table] = cursor.rowcount
+    for sql, params in misses_refresh(before):
+        await db.execute(sql, params)
     return deleted
 
 

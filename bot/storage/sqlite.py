@@ -14,7 +14,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage import cluster_sql, queries, queue_sql
+from bot.storage import cluster_sql, daily, queries, queue_sql
 from bot.storage.base import (
     CLAIM_SECONDS,
     Commit,
@@ -46,11 +46,12 @@ _FEEDBACK_SQL = _insert("feedback", _FEEDBACK_COLS)
 _REFERRAL_SQL = _insert("referrals", _REFERRAL_COLS)
 
 
-async def migrate(db: aiosqlite.Connection) -> int:
+async def migrate(db: aiosqlite.Connection, upto: int | None = None) -> int:
     """Apply every migration newer than `PRAGMA user_version`, each in its own transaction.
 
     Args:
         db: an open connection.
+        upto: stop after this version (tests and benchmarks load old schemas).
 
     Returns:
         The schema version after migrating.
@@ -59,7 +60,7 @@ async def migrate(db: aiosqlite.Connection) -> int:
         row = await cursor.fetchone()
     current = int(row[0]) if row else 0
     for number, sql in MIGRATIONS:
-        if number <= current:
+        if number <= current or (upto is not None and number > upto):
             continue
         log.info("applying migration v%03d", number)
         await db.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
@@ -93,7 +94,9 @@ class SQLiteStore(Store):
             raise RuntimeError("SQLiteStore.open() was not called")
         return self._db
 
-    async def open(self) -> None:
+    async def open(self, schema: int | None = None) -> None:
+        """Open the file and migrate it (only up to version `schema` when given: tests and
+        benchmarks build old schemas)."""
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = await aiosqlite.connect(self.path, isolation_level=None)
@@ -103,7 +106,7 @@ class SQLiteStore(Store):
         await self._db.execute("PRAGMA synchronous=NORMAL")
         await self._db.execute("PRAGMA busy_timeout=5000")
         await self._db.execute("PRAGMA secure_delete=ON")
-        await migrate(self._db)
+        await migrate(self._db, schema)
 
     async def close(self) -> None:
         await self._batch.wait_idle()
@@ -218,7 +221,7 @@ class SQLiteStore(Store):
         return self._reader
 
     async def log_stats(self, query: ReportQuery) -> LogStats:
-        return await queries.log_stats(await self._read_db(), query)
+        return await daily.log_stats(await self._read_db(), query)
 
     async def purge(self, before: float) -> dict[str, int]:
         async with self._write:

@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 
-from bot.storage import queries
+from bot.storage import daily, queries
 from bot.storage.base import (
     CLAIM_SECONDS,
     Commit,
@@ -26,6 +26,7 @@ from bot.storage.base import (
 )
 from bot.storage.dburl import safe_url
 from bot.storage.dialect import POSTGRES
+from bot.storage.migrations import ALL
 from bot.storage.postgres import cluster, onetrip, queue
 from bot.storage.postgres.schema import migrate
 
@@ -67,7 +68,9 @@ class PostgresStore(Store):
             raise RuntimeError("PostgresStore.open() was not called")
         return self._pool
 
-    async def open(self) -> None:
+    async def open(self, schema: int | None = None) -> None:
+        """Connect the pool and migrate (only up to version `schema` when given: tests and
+        benchmarks build old schemas)."""
         try:
             self._pool = await asyncpg.create_pool(self.url, min_size=self._sizes[0],
                                                    max_size=self._sizes[1])
@@ -76,7 +79,8 @@ class PostgresStore(Store):
                                    f" {exc}") from exc
         try:
             async with self._pool.acquire() as conn:
-                await migrate(conn)
+                await migrate(conn, None if schema is None
+                              else [m for m in ALL if m.number <= schema])
             self._lock_pool = await asyncpg.create_pool(self.url, min_size=0,
                                                         max_size=self._sizes[1])
         except BaseException:
@@ -173,7 +177,7 @@ class PostgresStore(Store):
             async def run(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
                 return [tuple(r) for r in await conn.fetch(sql, *params)]
 
-            return await queries.collect_stats(run, query, POSTGRES)
+            return await daily.collect_stats(run, query, POSTGRES)
 
     async def purge(self, before: float) -> dict[str, int]:
         deleted: dict[str, int] = {}
@@ -182,6 +186,8 @@ class PostgresStore(Store):
                 status = await conn.execute(POSTGRES.sql(queries.purge_sql(table, column)),
                                             before)
                 deleted[table] = queue.affected(status)
+            for sql, params in queries.misses_refresh(before):
+                await conn.execute(POSTGRES.sql(sql), *params)
             old = time.time() - UPDATE_MEMORY_SECONDS
             await conn.execute("DELETE FROM processed_updates WHERE ts < $1", old)
             await conn.execute("DELETE FROM outbox WHERE created_at < $1", old)
