@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from bot.catalog.model import Procedure
+from bot.catalog.wording import UNCLEAR_FEE, fee_label, fee_unclear, tidy, time_label
 from bot.core import texts
 from bot.core.models import Button, Link, Reply
 from bot.language.facets import FACET_LABELS, FACETS
@@ -19,7 +20,7 @@ LEGACY_NOTE = ("Lưu ý: trang thủ tục có thể còn dùng tên cũ (như \
                "không còn cấp huyện; việc này nay do cấp xã hoặc cấp tỉnh giải quyết.")
 NO_INFO = "Dữ liệu thủ tục chưa ghi rõ mục này. Bạn xem trang thủ tục hoặc hỏi bộ phận một cửa."
 MORE_LABEL = {"documents": "📄 Xem đủ {n} giấy tờ", "steps": "📋 Xem đủ {n} bước"}
-_LEGACY_WORDS = re.compile(r"\b(cấp huyện|UBND huyện|Ủy ban nhân dân huyện|huyện)\b",
+_LEGACY_WORDS = re.compile(r"\b(cấp huyện|UBND huyện|Ủy ban nhân dân huyện|huyện|thị trấn)\b",
                            re.IGNORECASE)
 
 
@@ -35,13 +36,15 @@ def _channels_line(proc: Procedure) -> str:
     return "Cách nộp: " + ", ".join(dict.fromkeys(names)) if names else ""
 
 
-def _per_channel(proc: Procedure, attr: str) -> list[str]:
-    """'trực tuyến: 5 Ngày làm việc' lines for time or fee, one per distinct value."""
+def _per_channel(proc: Procedure, facet: str) -> list[str]:
+    """'trực tuyến: 5 ngày làm việc' lines for time or fee, one per distinct value."""
     lines = []
     for terms in proc.channels:
-        value = " ".join(str(getattr(terms, attr) or "").split())
+        value = time_label(terms) if facet == "time" else fee_label(terms)
         if value:
             lines.append(f"• {CHANNEL_NAMES.get(terms.channel, terms.channel)}: {value}")
+    if facet == "fee" and any(fee_unclear(t) for t in proc.channels):
+        lines.append(UNCLEAR_FEE)
     return list(dict.fromkeys(lines))
 
 
@@ -55,13 +58,14 @@ def _items(lines: list[str], limit: int | None) -> tuple[str, int]:
 def facet_body(proc: Procedure, facet: str, limit: int | None = FIRST_ITEMS) -> tuple[str, int]:
     """The text of one facet and how many list items were left out."""
     if facet == "documents":
-        lines = [f"• {d.name}" + (f" ({d.copies})" if d.copies else "") for d in proc.documents]
+        lines = [f"• {tidy(d.name)}" + (f" ({tidy(d.copies)})" if d.copies else "")
+                 for d in proc.documents]
         return _items(lines, limit) if lines else (NO_INFO, 0)
     if facet == "steps":
-        lines = [f"{i}. {' '.join(s.split())}" for i, s in enumerate(proc.steps, 1)]
+        lines = [f"{i}. {tidy(s)}" for i, s in enumerate(proc.steps, 1)]
         return _items(lines, limit) if lines else (NO_INFO, 0)
     if facet in ("fee", "time"):
-        lines = _per_channel(proc, "fee_text" if facet == "fee" else "time_text")
+        lines = _per_channel(proc, facet)
         return ("\n".join(lines) if lines else NO_INFO), 0
     where = [f"Cơ quan giải quyết: {proc.agency}" if proc.agency else "",
              f"Địa chỉ tiếp nhận: {proc.address}" if proc.address else "", _channels_line(proc)]
@@ -71,7 +75,7 @@ def facet_body(proc: Procedure, facet: str, limit: int | None = FIRST_ITEMS) -> 
 def _summary(proc: Procedure) -> str:
     parts = [f"Lĩnh vực: {proc.field}" if proc.field else "",
              f"Cơ quan giải quyết: {proc.agency}" if proc.agency else ""]
-    times = _per_channel(proc, "time_text")
+    times = _per_channel(proc, "time")
     if times:
         parts.append("Thời hạn:\n" + "\n".join(times[:3]))
     if proc.documents:

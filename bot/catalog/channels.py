@@ -20,6 +20,7 @@ _TIME = re.compile(r"(\d+(?:[.,]\d+)?)\s*(ngày làm việc|ngày|giờ làm vi�
 _CURRENCY = r"(?:Việt Nam Đồng|VNĐ|VND|Đồng|đồng|USD)"
 _AMOUNT_FEE = re.compile(r"([\d.,]+)\s*" + _CURRENCY)
 _FEE_START = re.compile(r"Miễn phí|Không có thông tin|\d[\d.,]*\s*" + _CURRENCY)
+_USD = re.compile(r"(\d+(?:[.,]\d{1,2})?)\s*USD\b")  # "10 USD", "145 USD(...)"
 _GROUPED = re.compile(r"[1-9]\d{0,2}(?:,\d{3})*|0")
 _PAREN_AMOUNT = re.compile(r"(?<![\d/])(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?:đồng|vnđ|vnd|đ\b)",
                            re.IGNORECASE)
@@ -67,9 +68,11 @@ def _parse_row(channel: str, cells: str, context: str = "") -> ChannelTerms:
         unit = _unit_from_note(time_text, note) or _unit_from_note(time_text, context)
     days = value * _DAYS_PER_UNIT[unit] if value is not None and unit in _DAYS_PER_UNIT \
         else None
+    usd = _USD.match(fee_text)
     return ChannelTerms(channel=channel, time_text=time_text, time_days=days, time_unit=unit,
                         fee_text=fee_text, fee_vnd=fee_vnd, note=note.strip(),
-                        time_value=value)
+                        time_value=value,
+                        fee_usd=float(usd.group(1).replace(",", ".")) if usd else None)
 
 
 def _split_time(cells: str) -> tuple[str, float | None, str, str]:

@@ -6,6 +6,8 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from bot.catalog.answers import procedure_answer
+from bot.catalog.links import target_code
+from bot.catalog.links import without_code as without_code  # for the router
 from bot.catalog.model import Procedure
 from bot.core import texts
 from bot.core.models import Button, Link, Reply
@@ -53,6 +55,17 @@ def answer(turn: Turn, brain: Any, entry_id: str, facet: str | None, *, full: bo
     turn.session["last_topic"] = {"id": entry_id, "at": turn.now}  # "bao lâu?" follows up
     turn.replies = [procedure_answer(proc, facet, _imported(brain), full=full)]
     return True
+
+
+def open_link(turn: Turn, brain: Any, target: str) -> bool:
+    """A deep link's target naming a catalogue procedure (`tthc-1_001193`): its answer.
+
+    Returns:
+        False when the target names no procedure of the loaded catalogue (the caller then
+        shows the menu).
+    """
+    code = target_code(target)
+    return code is not None and answer(turn, brain, catalog_id(code), None)
 
 
 def button(turn: Turn, brain: Any, kind: str, parts: list[str]) -> bool:

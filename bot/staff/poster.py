@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import segno
 from matplotlib.figure import Figure
 
+from bot.catalog.links import procedure_target
 from bot.referrals import make_payload, telegram_link
 
 A4_INCHES = (8.27, 11.69)
@@ -23,6 +25,20 @@ class PosterSpec:
     team: str
     telegram_username: str = ""
     zalo_url: str = ""
+
+
+def poster_target(brain: Any, topic: str, procedure: str) -> tuple[str, str]:
+    """(payload target, title) of a poster: a curated topic id or a national procedure code.
+
+    Returns:
+        ("", "") when neither names something the bot holds.
+    """
+    if procedure.strip():
+        procedures = getattr(getattr(brain, "catalog", None), "procedures", {})
+        target, problem = procedure_target(brain.catalog, procedure)
+        return ("", "") if problem else (target, procedures[procedure.strip()].name)
+    found = brain.kb.topics.get(topic)
+    return (topic, found.title) if found is not None else ("", "")
 
 
 def _qr_matrix(url: str) -> list[list[int]]:

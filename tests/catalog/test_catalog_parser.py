@@ -114,6 +114,25 @@ def test_free_with_a_stated_amount_is_not_called_free() -> None:
 def test_a_fee_in_dollars_is_kept_as_text_only() -> None:
     p = proc("1.000771")
     assert {(c.fee_text, c.fee_vnd) for c in p.channels} == {("10 USD(/lần)", None)}
+    assert {c.fee_usd for c in p.channels} == {10.0}  # the amount, in its own currency
+
+
+def test_dollar_fees_with_and_without_a_note_and_after_an_unknown_time() -> None:
+    from bot.catalog.channels import parse_channels
+
+    head = "Hình thức nộpThời gianPhí, lệ phíMô tả"
+    # 1.001146, 1.003460 and 2.000975 as the sample has them
+    bare = parse_channels(head + "Trực tuyến5 Ngày làm việc10 USDDịch vụ bưu chính5 Ngày làm "
+                                 "việc10 USDTrực tiếp5 Ngày làm việc10 USD")
+    assert [(c.fee_usd, c.time_value, c.time_unit) for c in bare] == \
+        [(10.0, 5.0, "ngày làm việc")] * 3
+    (card,) = parse_channels(head + "Trực tuyến5 Ngày làm việc145 USD(Thẻ tạm trú có thời hạn "
+                                    "không quá 02 năm: 145 USD/thẻ.)")
+    assert card.fee_usd == 145.0 and card.fee_vnd is None
+    (copy,) = parse_channels(head + "Trực tiếpKhông có thông tin10 USD(/bản)")
+    assert (copy.time_value, copy.fee_usd) == (None, 10.0)
+    (dong,) = parse_channels(head + "Trực tiếp5 Ngày làm việc50.000 Đồng")
+    assert (dong.fee_vnd, dong.fee_usd) == (50000, None)
 
 
 def test_legacy_wording_is_flagged() -> None:
