@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from bot.catalog.model import Procedure
-from bot.catalog.wording import UNCLEAR_FEE, fee_label, fee_unclear, tidy, time_label
+from bot.catalog.wording import fee_label, fee_warning, tidy, time_label
 from bot.core import texts
 from bot.core.models import Button, Link, Reply
 from bot.language.facets import FACET_LABELS, FACETS
@@ -38,14 +38,16 @@ def _channels_line(proc: Procedure) -> str:
 
 def _per_channel(proc: Procedure, facet: str) -> list[str]:
     """'trực tuyến: 5 ngày làm việc' lines for time or fee, one per distinct value."""
-    lines = []
+    channels: dict[str, list[str]] = {}  # one line per value, naming every channel it is for
     for terms in proc.channels:
         value = time_label(terms) if facet == "time" else fee_label(terms)
-        if value:
-            lines.append(f"• {CHANNEL_NAMES.get(terms.channel, terms.channel)}: {value}")
-    if facet == "fee" and any(fee_unclear(t) for t in proc.channels):
-        lines.append(UNCLEAR_FEE)
-    return list(dict.fromkeys(lines))
+        name = CHANNEL_NAMES.get(terms.channel, terms.channel)
+        if value and name not in channels.setdefault(value, []):
+            channels[value].append(name)
+    lines = [f"• {', '.join(names)}: {value}" for value, names in channels.items()]
+    if facet == "fee":
+        lines += list(dict.fromkeys(w for w in map(fee_warning, proc.channels) if w))
+    return lines
 
 
 def _items(lines: list[str], limit: int | None) -> tuple[str, int]:

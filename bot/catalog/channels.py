@@ -21,6 +21,8 @@ _CURRENCY = r"(?:Việt Nam Đồng|VNĐ|VND|Đồng|đồng|USD)"
 _AMOUNT_FEE = re.compile(r"([\d.,]+)\s*" + _CURRENCY)
 _FEE_START = re.compile(r"Miễn phí|Không có thông tin|\d[\d.,]*\s*" + _CURRENCY)
 _USD = re.compile(r"(\d+(?:[.,]\d{1,2})?)\s*USD\b")  # "10 USD", "145 USD(...)"
+# "Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh ... quyết định": each province sets the fee.
+PROVINCE_SET = re.compile(r"Hội đồng nhân dân|HĐND", re.IGNORECASE)
 _GROUPED = re.compile(r"[1-9]\d{0,2}(?:,\d{3})*|0")
 _PAREN_AMOUNT = re.compile(r"(?<![\d/])(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?:đồng|vnđ|vnd|đ\b)",
                            re.IGNORECASE)
@@ -99,8 +101,10 @@ def _split_fee(rest: str) -> tuple[str, int | None, str]:
         return "", None, rest[len(NO_INFO):]
     if rest.startswith("Miễn phí"):
         detail, note = _parenthetical(rest[len("Miễn phí"):])
-        # "Miễn phí" followed by a stated amount contradicts itself: keep the text only.
-        stated = [a for a in _amounts(detail) if a > 0] or _PRICE_HINT.search(detail)
+        # "Miễn phí" followed by a stated amount contradicts itself, and one followed by
+        # "the province council sets the fee" is not free: keep the text only.
+        stated = [a for a in _amounts(detail) if a > 0] or _PRICE_HINT.search(detail) \
+            or PROVINCE_SET.search(detail)
         return ("Miễn phí" + detail).strip(), (None if stated else 0), note
     match = _AMOUNT_FEE.match(rest)
     if match:

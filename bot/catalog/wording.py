@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
+from bot.catalog.channels import PROVINCE_SET
 from bot.catalog.model import ChannelTerms
 
 NO_UNIT = "{text} (trang thủ tục không ghi là ngày hay giờ)"
 UNCLEAR_FEE = ("Lưu ý: trang thủ tục ghi vừa \"Miễn phí\" vừa ghi mức thu. Bạn hỏi bộ phận "
                "một cửa mức đang áp dụng.")
+PROVINCE_FEE = ("Lưu ý: mức lệ phí do Hội đồng nhân dân tỉnh quyết định nên mỗi tỉnh một khác, "
+                "có người được miễn. Bạn hỏi bộ phận một cửa mức đang áp dụng.")
 _NUMBER_ONLY = re.compile(r"^\d+(?:[.,]\d+)?$")
 _GLUED_PAREN = re.compile(r"(?<=[^\s(])\(")
 _COMMA = re.compile(r"(?<!\d),(?=\S)")  # not in "1,5" nor "20,000"
@@ -39,10 +42,12 @@ def fee_label(terms: ChannelTerms) -> str:
     return _GLUED_PAREN.sub(" (", text)
 
 
-def fee_unclear(terms: ChannelTerms) -> bool:
-    """'Miễn phí' followed by a stated amount: the record contradicts itself."""
-    return terms.fee_vnd is None and terms.fee_text.startswith("Miễn phí") \
-        and any(ch.isdigit() for ch in terms.fee_text)
+def fee_warning(terms: ChannelTerms) -> str:
+    """What to tell under a fee the record words as 'Miễn phí' but the parser did not take
+    as free: a province-set fee, or an amount stated beside 'free'; "" otherwise."""
+    if terms.fee_vnd is not None or not terms.fee_text.startswith("Miễn phí"):
+        return ""
+    return PROVINCE_FEE if PROVINCE_SET.search(terms.fee_text) else UNCLEAR_FEE
 
 
 def tidy(text: str) -> str:

@@ -34,7 +34,7 @@ def test_a_facet_answer_names_the_procedure_code_link_and_dated_source() -> None
     assert lines[0] == "📌 Cấp, cấp lại Giấy phép khai thác thủy sản"
     assert lines[1] == "Mã thủ tục: 1.004359"
     assert lines[2] == "Phí, lệ phí:"
-    assert "• trực tuyến: Lệ phí : 40.000 Đồng" in reply.text
+    assert "• trực tuyến, trực tiếp: Lệ phí : 40.000 Đồng" in reply.text  # same value: one line
     assert "Cách nộp: trực tuyến, trực tiếp" in reply.text
     assert reply.text.endswith("Nguồn: Cơ sở dữ liệu quốc gia về thủ tục hành chính "
                                "(dữ liệu lấy ngày 30/11/2026)")
@@ -176,3 +176,12 @@ def test_a_former_township_is_marked_as_an_old_name() -> None:
                                agency="Ủy ban nhân dân xã, phường, thị trấn")
     text = procedure_answer(proc, "where", IMPORTED).text
     assert "thị trấn (tên cũ)" in text and LEGACY_NOTE in text
+
+
+def test_a_province_set_fee_is_never_called_free() -> None:
+    from bot.catalog.wording import PROVINCE_FEE, UNCLEAR_FEE
+
+    row = ChannelTerms("truc_tuyen", "1", None, "", "Miễn phí(Mức lệ phí (nếu có) theo quy "
+                       "định của Hội đồng nhân dân cấp tỉnh.)", None, time_value=1.0)
+    text = procedure_answer(_channels(row), "fee", IMPORTED).text
+    assert PROVINCE_FEE in text and UNCLEAR_FEE not in text

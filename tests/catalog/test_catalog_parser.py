@@ -213,3 +213,25 @@ def test_small_texts_by_hand() -> None:
 def test_bad_records_are_refused_with_the_reason(record: object, problem: str) -> None:
     with pytest.raises(RecordError, match=problem):
         check_record(record)
+
+
+def test_free_but_set_by_the_province_council_is_not_free() -> None:
+    from bot.catalog.channels import parse_channels
+
+    head = "Hình thức nộpThời gianPhí, lệ phíMô tả"
+    # 1.001266 and 1.000656 (khai tử) as the sample has them: "Miễn phí" in the fee cell, the
+    # note saying each province sets the fee. Called free, 61 records were wrong.
+    council = parse_channels(head + "Trực tuyến1Miễn phí(Mức lệ phí (nếu có) theo quy định của "
+                                    "Hội đồng nhân dân cấp tỉnh.)Dịch vụ bưu chính1Miễn phí(Mức "
+                                    "lệ phí (nếu có) theo quy định của Hội đồng nhân dân cấp "
+                                    "tỉnh.)")
+    assert [c.fee_vnd for c in council] == [None, None]
+    assert council[0].fee_text.startswith("Miễn phí(Mức lệ phí (nếu có)")
+    assert (council[0].time_value, council[0].time_unit) == (1.0, "")  # no unit anywhere
+    (death,) = parse_channels(head + "Trực tuyến1Miễn phí(Mức lệ phí cụ thể do Hội đồng nhân "
+                                     "dân tỉnh, thành phố trực thuộc Trung ương quyết định. Miễn "
+                                     "lệ phí đối với trường hợp đăng ký khai tử đúng hạn, người "
+                                     "thuộc hộ nghèo; người khuyết tật.)")
+    assert death.fee_vnd is None
+    (free,) = parse_channels(head + "Trực tiếp1 Ngày làm việcMiễn phí(Không có)")
+    assert free.fee_vnd == 0  # truly free stays free
