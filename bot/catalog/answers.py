@@ -116,7 +116,7 @@ def procedure_answer(proc: Procedure, facet: str | None, imported: dt.date | Non
     Returns:
         The reply.
     """
-    head = f"📌 {proc.name}\nMã thủ tục: {proc.code}"
+    head = f"📌 {current_wording(proc.name, proc)}\nMã thủ tục: {proc.code}"
     more: list[Button] = []
     if facet in FACETS:
         body, rest = facet_body(proc, facet, None if full else FIRST_ITEMS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from bot.catalog.answers import procedure_answer
+from bot.catalog.answers import current_wording, procedure_answer
 from bot.catalog.links import target_code
 from bot.catalog.links import without_code as without_code  # for the router
 from bot.catalog.model import Procedure
@@ -97,7 +97,8 @@ def suggestions(kb: KnowledgeBase, brain: Any, ids: list[str], facet: str | None
         if eid in kb.topics:
             buttons.append(Button(kb.topics[eid].title, f"top:{eid}{suffix}"))
         elif proc is not None:
-            label = proc.name if len(proc.name) <= MAX_LABEL else proc.name[:MAX_LABEL] + "…"
+            name = current_wording(proc.name, proc)  # "(thực hiện tại cấp huyện (tên cũ))"
+            label = name if len(name) <= MAX_LABEL else name[:MAX_LABEL] + "…"
             buttons.append(Button(label, f"cp:{proc.code}{suffix}"))
     buttons.append(Button(texts.NONE_OF_THESE, "none"))
     return Reply(texts.SUGGEST, tuple(buttons))

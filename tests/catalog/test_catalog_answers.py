@@ -185,3 +185,12 @@ def test_a_province_set_fee_is_never_called_free() -> None:
                        "định của Hội đồng nhân dân cấp tỉnh.)", None, time_value=1.0)
     text = procedure_answer(_channels(row), "fee", IMPORTED).text
     assert PROVINCE_FEE in text and UNCLEAR_FEE not in text
+
+
+def test_an_old_name_in_the_procedure_title_is_marked_too() -> None:
+    import dataclasses
+
+    proc = dataclasses.replace(_procedure(legacy=("cấp huyện",)),
+                               name="Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp huyện)")
+    first = procedure_answer(proc, None, IMPORTED).text.splitlines()[0]
+    assert first == "📌 Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp huyện (tên cũ))"
