@@ -68,3 +68,14 @@ def test_link_command_for_a_procedure_code(kb_copy) -> None:
     bad = subprocess.run([DVCBOT, "--config", str(config), "link", "--code", "9.999999"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 1 and "unknown procedure code" in bad.stderr
+
+
+def test_a_long_procedure_name_fits_the_poster_on_two_lines() -> None:
+    from bot.staff.poster import _lines
+
+    name = ("Thủ tục đăng ký nhận cha, mẹ, con có yếu tố nước ngoài tại khu vực biên giới "
+            "và một số trường hợp khác")
+    lines = _lines(name, 56).split("\n")
+    assert len(lines) == 2 and all(len(x) <= 56 for x in lines)
+    assert lines[0].startswith("Thủ tục đăng ký") and lines[1].endswith("…")
+    assert _lines("Đăng ký khai sinh", 56) == "Đăng ký khai sinh"
