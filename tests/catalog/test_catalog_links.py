@@ -74,7 +74,7 @@ def test_a_long_procedure_name_fits_the_poster_on_two_lines() -> None:
     from bot.staff.poster import _lines
 
     name = ("Thủ tục đăng ký nhận cha, mẹ, con có yếu tố nước ngoài tại khu vực biên giới "
-            "và một số trường hợp khác")
+            "và các trường hợp khác theo quy định của pháp luật hiện hành")
     lines = _lines(name, 56).split("\n")
     assert len(lines) == 2 and all(len(x) <= 56 for x in lines)
     assert lines[0].startswith("Thủ tục đăng ký") and lines[1].endswith("…")
