@@ -97,8 +97,8 @@ def suggestions(kb: KnowledgeBase, brain: Any, ids: list[str], facet: str | None
         if eid in kb.topics:
             buttons.append(Button(kb.topics[eid].title, f"top:{eid}{suffix}"))
         elif proc is not None:
-            name = current_wording(proc.name, proc)  # "(thực hiện tại cấp huyện (tên cũ))"
-            label = name if len(name) <= MAX_LABEL else name[:MAX_LABEL] + "…"
+            name = proc.name if len(proc.name) <= MAX_LABEL else proc.name[:MAX_LABEL] + "…"
+            label = current_wording(name, proc)  # cut first: "(tên cũ)" is never cut off
             buttons.append(Button(label, f"cp:{proc.code}{suffix}"))
     buttons.append(Button(texts.NONE_OF_THESE, "none"))
     return Reply(texts.SUGGEST, tuple(buttons))

@@ -194,3 +194,9 @@ def test_an_old_name_in_the_procedure_title_is_marked_too() -> None:
                                name="Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp huyện)")
     first = procedure_answer(proc, None, IMPORTED).text.splitlines()[0]
     assert first == "📌 Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp huyện (tên cũ))"
+
+
+async def test_did_you_mean_marks_an_old_level_in_a_procedure_name(assistant, say) -> None:
+    reply = (await say(assistant, "trinh bao mat ho chieu nop o dau"))[-1]
+    labels = [b.label for b in reply.buttons]
+    assert "Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp huyện (tên cũ))" in labels
