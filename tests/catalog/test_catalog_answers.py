@@ -196,7 +196,9 @@ def test_an_old_name_in_the_procedure_title_is_marked_too() -> None:
     assert first == "📌 Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp huyện (tên cũ))"
 
 
-async def test_did_you_mean_marks_an_old_level_in_a_procedure_name(assistant, say) -> None:
-    reply = (await say(assistant, "trinh bao mat ho chieu nop o dau"))[-1]
+def test_did_you_mean_marks_an_old_level_in_a_procedure_name(brain) -> None:
+    from bot.catalog.routing import suggestions
+
+    reply = suggestions(brain.kb, brain, ["tthc-1.010385", "tthc-1.001193"], None)
     labels = [b.label for b in reply.buttons]
     assert "Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp huyện (tên cũ))" in labels
