@@ -7,6 +7,7 @@ RUN_STAMP := $(VENV)/.installed-run
 ARGS ?=
 
 .PHONY: run test lint typecheck install clean bench browser postgres
+.PHONY: catalog-bundle
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +62,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Rebuild knowledge/national/tthc.json.gz from the sample beside it after a parser change
+# (deterministic: an unchanged parser gives the same bytes).
+catalog-bundle: $(RUN_STAMP)
+	$(BIN)/python -m bot.catalog.bundle

@@ -184,6 +184,13 @@ def cmd_link(args: argparse.Namespace, config: Config) -> int:
         print(f"unknown flow {args.flow!r}; see `dvcbot flows list`", file=sys.stderr)
         return 1
     target = args.topic or (f"flow-{args.flow}" if args.flow else "")
+    if args.code:  # a catalogue procedure: 1.001193 -> tthc-1_001193
+        from bot.catalog.links import procedure_target
+
+        target, problem = procedure_target(brain.catalog, args.code)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
     try:
         payload = make_payload(target, args.team or "")
     except LinkError as exc:
@@ -279,10 +286,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file")
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--max-errors", type=int, default=50)
-    link = sub.add_parser("link", help="deep link and QR poster for a topic or flow and a team")
+    link = sub.add_parser("link", help="deep link and QR poster: topic, flow or procedure")
     target = link.add_mutually_exclusive_group()
     target.add_argument("--topic", help="topic id the link opens")
     target.add_argument("--flow", help="flow id the link starts")
+    target.add_argument("--code", help="national procedure code the link opens (1.001193)")
     link.add_argument("--team", help="community team code, counted in reports")
     link.add_argument("--qr", help="write a QR code to this .svg or .png file")
     report = sub.add_parser("report", help="staff report: topics, misses, feedback, funnels")

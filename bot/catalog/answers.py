@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from bot.catalog.model import Procedure
+from bot.catalog.wording import fee_label, fee_warning, tidy, time_label
 from bot.core import texts
 from bot.core.models import Button, Link, Reply
 from bot.language.facets import FACET_LABELS, FACETS
@@ -19,7 +20,7 @@ LEGACY_NOTE = ("Lưu ý: trang thủ tục có thể còn dùng tên cũ (như \
                "không còn cấp huyện; việc này nay do cấp xã hoặc cấp tỉnh giải quyết.")
 NO_INFO = "Dữ liệu thủ tục chưa ghi rõ mục này. Bạn xem trang thủ tục hoặc hỏi bộ phận một cửa."
 MORE_LABEL = {"documents": "📄 Xem đủ {n} giấy tờ", "steps": "📋 Xem đủ {n} bước"}
-_LEGACY_WORDS = re.compile(r"\b(cấp huyện|UBND huyện|Ủy ban nhân dân huyện|huyện)\b",
+_LEGACY_WORDS = re.compile(r"\b(cấp huyện|UBND huyện|Ủy ban nhân dân huyện|huyện|thị trấn)\b",
                            re.IGNORECASE)
 
 
@@ -35,14 +36,18 @@ def _channels_line(proc: Procedure) -> str:
     return "Cách nộp: " + ", ".join(dict.fromkeys(names)) if names else ""
 
 
-def _per_channel(proc: Procedure, attr: str) -> list[str]:
-    """'trực tuyến: 5 Ngày làm việc' lines for time or fee, one per distinct value."""
-    lines = []
+def _per_channel(proc: Procedure, facet: str) -> list[str]:
+    """'trực tuyến: 5 ngày làm việc' lines for time or fee, one per distinct value."""
+    channels: dict[str, list[str]] = {}  # one line per value, naming every channel it is for
     for terms in proc.channels:
-        value = " ".join(str(getattr(terms, attr) or "").split())
-        if value:
-            lines.append(f"• {CHANNEL_NAMES.get(terms.channel, terms.channel)}: {value}")
-    return list(dict.fromkeys(lines))
+        value = time_label(terms) if facet == "time" else fee_label(terms)
+        name = CHANNEL_NAMES.get(terms.channel, terms.channel)
+        if value and name not in channels.setdefault(value, []):
+            channels[value].append(name)
+    lines = [f"• {', '.join(names)}: {value}" for value, names in channels.items()]
+    if facet == "fee":
+        lines += list(dict.fromkeys(w for w in map(fee_warning, proc.channels) if w))
+    return lines
 
 
 def _items(lines: list[str], limit: int | None) -> tuple[str, int]:
@@ -55,13 +60,14 @@ def _items(lines: list[str], limit: int | None) -> tuple[str, int]:
 def facet_body(proc: Procedure, facet: str, limit: int | None = FIRST_ITEMS) -> tuple[str, int]:
     """The text of one facet and how many list items were left out."""
     if facet == "documents":
-        lines = [f"• {d.name}" + (f" ({d.copies})" if d.copies else "") for d in proc.documents]
+        lines = [f"• {tidy(d.name)}" + (f" ({tidy(d.copies)})" if d.copies else "")
+                 for d in proc.documents]
         return _items(lines, limit) if lines else (NO_INFO, 0)
     if facet == "steps":
-        lines = [f"{i}. {' '.join(s.split())}" for i, s in enumerate(proc.steps, 1)]
+        lines = [f"{i}. {tidy(s)}" for i, s in enumerate(proc.steps, 1)]
         return _items(lines, limit) if lines else (NO_INFO, 0)
     if facet in ("fee", "time"):
-        lines = _per_channel(proc, "fee_text" if facet == "fee" else "time_text")
+        lines = _per_channel(proc, facet)
         return ("\n".join(lines) if lines else NO_INFO), 0
     where = [f"Cơ quan giải quyết: {proc.agency}" if proc.agency else "",
              f"Địa chỉ tiếp nhận: {proc.address}" if proc.address else "", _channels_line(proc)]
@@ -71,7 +77,7 @@ def facet_body(proc: Procedure, facet: str, limit: int | None = FIRST_ITEMS) -> 
 def _summary(proc: Procedure) -> str:
     parts = [f"Lĩnh vực: {proc.field}" if proc.field else "",
              f"Cơ quan giải quyết: {proc.agency}" if proc.agency else ""]
-    times = _per_channel(proc, "time_text")
+    times = _per_channel(proc, "time")
     if times:
         parts.append("Thời hạn:\n" + "\n".join(times[:3]))
     if proc.documents:
@@ -110,7 +116,7 @@ def procedure_answer(proc: Procedure, facet: str | None, imported: dt.date | Non
     Returns:
         The reply.
     """
-    head = f"📌 {proc.name}\nMã thủ tục: {proc.code}"
+    head = f"📌 {current_wording(proc.name, proc)}\nMã thủ tục: {proc.code}"
     more: list[Button] = []
     if facet in FACETS:
         body, rest = facet_body(proc, facet, None if full else FIRST_ITEMS)

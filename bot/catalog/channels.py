@@ -20,6 +20,9 @@ _TIME = re.compile(r"(\d+(?:[.,]\d+)?)\s*(ngày làm việc|ngày|giờ làm vi�
 _CURRENCY = r"(?:Việt Nam Đồng|VNĐ|VND|Đồng|đồng|USD)"
 _AMOUNT_FEE = re.compile(r"([\d.,]+)\s*" + _CURRENCY)
 _FEE_START = re.compile(r"Miễn phí|Không có thông tin|\d[\d.,]*\s*" + _CURRENCY)
+_USD = re.compile(r"(\d+(?:[.,]\d{1,2})?)\s*USD\b")  # "10 USD", "145 USD(...)"
+# "Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh ... quyết định": each province sets the fee.
+PROVINCE_SET = re.compile(r"Hội đồng nhân dân|HĐND", re.IGNORECASE)
 _GROUPED = re.compile(r"[1-9]\d{0,2}(?:,\d{3})*|0")
 _PAREN_AMOUNT = re.compile(r"(?<![\d/])(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?:đồng|vnđ|vnd|đ\b)",
                            re.IGNORECASE)
@@ -67,9 +70,11 @@ def _parse_row(channel: str, cells: str, context: str = "") -> ChannelTerms:
         unit = _unit_from_note(time_text, note) or _unit_from_note(time_text, context)
     days = value * _DAYS_PER_UNIT[unit] if value is not None and unit in _DAYS_PER_UNIT \
         else None
+    usd = _USD.match(fee_text)
     return ChannelTerms(channel=channel, time_text=time_text, time_days=days, time_unit=unit,
                         fee_text=fee_text, fee_vnd=fee_vnd, note=note.strip(),
-                        time_value=value)
+                        time_value=value,
+                        fee_usd=float(usd.group(1).replace(",", ".")) if usd else None)
 
 
 def _split_time(cells: str) -> tuple[str, float | None, str, str]:
@@ -96,8 +101,10 @@ def _split_fee(rest: str) -> tuple[str, int | None, str]:
         return "", None, rest[len(NO_INFO):]
     if rest.startswith("Miễn phí"):
         detail, note = _parenthetical(rest[len("Miễn phí"):])
-        # "Miễn phí" followed by a stated amount contradicts itself: keep the text only.
-        stated = [a for a in _amounts(detail) if a > 0] or _PRICE_HINT.search(detail)
+        # "Miễn phí" followed by a stated amount contradicts itself, and one followed by
+        # "the province council sets the fee" is not free: keep the text only.
+        stated = [a for a in _amounts(detail) if a > 0] or _PRICE_HINT.search(detail) \
+            or PROVINCE_SET.search(detail)
         return ("Miễn phí" + detail).strip(), (None if stated else 0), note
     match = _AMOUNT_FEE.match(rest)
     if match:

@@ -23,6 +23,7 @@ class ChannelTerms:
     fee_vnd: int | None          # smallest stated amount in đồng; 0 when free; None when unknown
     note: str = ""               # the "Mô tả" cell, trimmed
     time_value: float | None = None  # the number as written, in time_unit (None: unparsed)
+    fee_usd: float | None = None  # a fee set in US dollars (visas, residence cards): "10 USD"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from bot.catalog.answers import procedure_answer
+from bot.catalog.answers import current_wording, procedure_answer
+from bot.catalog.links import target_code
+from bot.catalog.links import without_code as without_code  # for the router
 from bot.catalog.model import Procedure
 from bot.core import texts
 from bot.core.models import Button, Link, Reply
@@ -55,6 +57,17 @@ def answer(turn: Turn, brain: Any, entry_id: str, facet: str | None, *, full: bo
     return True
 
 
+def open_link(turn: Turn, brain: Any, target: str) -> bool:
+    """A deep link's target naming a catalogue procedure (`tthc-1_001193`): its answer.
+
+    Returns:
+        False when the target names no procedure of the loaded catalogue (the caller then
+        shows the menu).
+    """
+    code = target_code(target)
+    return code is not None and answer(turn, brain, catalog_id(code), None)
+
+
 def button(turn: Turn, brain: Any, kind: str, parts: list[str]) -> bool:
     """cf:<code>:<facet>, cm:<code>:<facet>, cp:<code>[:<facet>], fb:c:<code>:up|down."""
     if not parts:
@@ -84,7 +97,8 @@ def suggestions(kb: KnowledgeBase, brain: Any, ids: list[str], facet: str | None
         if eid in kb.topics:
             buttons.append(Button(kb.topics[eid].title, f"top:{eid}{suffix}"))
         elif proc is not None:
-            label = proc.name if len(proc.name) <= MAX_LABEL else proc.name[:MAX_LABEL] + "…"
+            name = proc.name if len(proc.name) <= MAX_LABEL else proc.name[:MAX_LABEL] + "…"
+            label = current_wording(name, proc)  # cut first: "(tên cũ)" is never cut off
             buttons.append(Button(label, f"cp:{proc.code}{suffix}"))
     buttons.append(Button(texts.NONE_OF_THESE, "none"))
     return Reply(texts.SUGGEST, tuple(buttons))

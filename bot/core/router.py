@@ -87,7 +87,7 @@ class Router:
         payload = payload.strip()
         if not PAYLOAD_RE.match(payload):
             payload = ""
-        if redact(payload).kinds:
+        if redact(catalog.without_code(payload)).kinds:
             payload = ""  # a phone number or ID pasted into a link is no team code
         target, _, team = payload.partition(TEAM_SEPARATOR)
         if team:
@@ -98,6 +98,8 @@ class Router:
             return
         if target in self.kb.topics:
             self._answer_topic(turn, target, None, outcome="answer")
+            return
+        if catalog.open_link(turn, self.brain, target):  # `tthc-1_001193`: a procedure
             return
         turn.outcome = "start"
         welcome = answers.main_menu(self.kb, texts.WELCOME)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass
+from typing import Any
 
 import segno
 from matplotlib.figure import Figure
 
+from bot.catalog.links import procedure_target
 from bot.referrals import make_payload, telegram_link
 
 A4_INCHES = (8.27, 11.69)
+TITLE_CHARS = 40  # longer titles get a smaller font on two lines
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,29 @@ class PosterSpec:
     team: str
     telegram_username: str = ""
     zalo_url: str = ""
+
+
+def poster_target(brain: Any, topic: str, procedure: str) -> tuple[str, str]:
+    """(payload target, title) of a poster: a curated topic id or a national procedure code.
+
+    Returns:
+        ("", "") when neither names something the bot holds.
+    """
+    if procedure.strip():
+        procedures = getattr(getattr(brain, "catalog", None), "procedures", {})
+        target, problem = procedure_target(brain.catalog, procedure)
+        return ("", "") if problem else (target, procedures[procedure.strip()].name)
+    found = brain.kb.topics.get(topic)
+    return (topic, found.title) if found is not None else ("", "")
+
+
+def _lines(text: str, width: int, most: int = 2) -> str:
+    """`text` wrapped to `most` lines of `width` characters, cut with '…' beyond."""
+    lines = textwrap.wrap(text, width) or [""]
+    if len(lines) > most:
+        lines = [*lines[:most - 1], textwrap.shorten(" ".join(lines[most - 1:]), width - 1,
+                                                    placeholder=" …")]
+    return "\n".join(lines)
 
 
 def _qr_matrix(url: str) -> list[list[int]]:
@@ -49,8 +76,10 @@ def render_poster(spec: PosterSpec, fmt: str = "pdf") -> bytes:
         raise ValueError("set telegram.username or staff.zalo_qr_url in the config first")
     fig = Figure(figsize=A4_INCHES)
     fig.text(0.5, 0.94, spec.bot_name, ha="center", fontsize=28, weight="bold")
-    fig.text(0.5, 0.89, spec.topic_title, ha="center", fontsize=20, wrap=True)
-    fig.text(0.5, 0.85, "Quét mã QR bằng điện thoại để được hướng dẫn, miễn phí.",
+    short = len(spec.topic_title) <= TITLE_CHARS
+    fig.text(0.5, 0.91, _lines(spec.topic_title, 200 if short else 56), ha="center", va="top",
+             fontsize=20 if short else 15)  # a procedure's official name can be 150 letters
+    fig.text(0.5, 0.835, "Quét mã QR bằng điện thoại để được hướng dẫn, miễn phí.",
              ha="center", fontsize=14)
     both = bool(spec.telegram_username and spec.zalo_url)
     if spec.telegram_username:
@@ -62,7 +91,8 @@ def render_poster(spec: PosterSpec, fmt: str = "pdf") -> bytes:
         fig.text(0.5, 0.26, "Trên Zalo, sau khi mở trò chuyện, gõ:", ha="center", fontsize=15)
         fig.text(0.5, 0.21, f"/start {payload}", ha="center", fontsize=20, weight="bold",
                  family="monospace")
-        fig.text(0.5, 0.17, f"hoặc gõ: {spec.topic_title.lower()}", ha="center", fontsize=15)
+        fig.text(0.5, 0.175, _lines(f"hoặc gõ: {spec.topic_title.lower()}", 64), ha="center",
+                 va="top", fontsize=15 if short else 13)
     fig.text(0.5, 0.06, f"Tổ công nghệ số: {spec.team}", ha="center", fontsize=12,
              color="#444444")
     out = io.BytesIO()

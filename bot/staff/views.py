@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.staff import browse, learn
 from bot.staff.accounts import TEAM_RE
-from bot.staff.poster import PosterSpec, render_poster
+from bot.staff.poster import PosterSpec, poster_target, render_poster
 from bot.staff.records import Account
 from bot.staff.session import Session
 from bot.staff.web import PREFIX, Page, StaffConsole
@@ -128,13 +128,13 @@ class ConsolePages(StaffConsole):
         code = request.query.get("team", "")
         if account.role == "team" and code != account.team:
             raise web.HTTPForbidden(text="Tổ chỉ tải được áp phích của tổ mình.")
-        topic = request.query.get("topic", "")
+        topic, title = poster_target(self.brain, request.query.get("topic", ""),
+                                     request.query.get("procedure", ""))
         fmt = request.query.get("format", "pdf")
-        if topic not in self.brain.kb.topics or fmt not in ("pdf", "png") \
-                or not TEAM_RE.fullmatch(code):
-            raise web.HTTPBadRequest(text="Thiếu tổ, chủ đề hoặc định dạng.")
+        if not topic or fmt not in ("pdf", "png") or not TEAM_RE.fullmatch(code):
+            raise web.HTTPBadRequest(text="Thiếu tổ, chủ đề (hoặc mã thủ tục) hay định dạng.")
         cfg = self.assistant.config
-        spec = PosterSpec(cfg.staff.bot_name, self.titles()[topic], topic, code,
+        spec = PosterSpec(cfg.staff.bot_name, title, topic, code,
                           cfg.telegram.username, cfg.staff.zalo_qr_url)
         try:
             body = render_poster(spec, fmt)

@@ -34,7 +34,7 @@ def test_a_facet_answer_names_the_procedure_code_link_and_dated_source() -> None
     assert lines[0] == "📌 Cấp, cấp lại Giấy phép khai thác thủy sản"
     assert lines[1] == "Mã thủ tục: 1.004359"
     assert lines[2] == "Phí, lệ phí:"
-    assert "• trực tuyến: Lệ phí : 40.000 Đồng" in reply.text
+    assert "• trực tuyến, trực tiếp: Lệ phí : 40.000 Đồng" in reply.text  # same value: one line
     assert "Cách nộp: trực tuyến, trực tiếp" in reply.text
     assert reply.text.endswith("Nguồn: Cơ sở dữ liệu quốc gia về thủ tục hành chính "
                                "(dữ liệu lấy ngày 30/11/2026)")
@@ -124,3 +124,81 @@ async def test_a_bare_facet_question_follows_up_on_the_procedure(assistant, say,
     reply = (await say(assistant, "mất bao lâu?"))[-1]
     assert "Mã thủ tục: 1.004359" in reply.text and "Thời hạn:" in reply.text
     assert store.turns[-1].topic == "tthc-1.004359" and store.turns[-1].facet == "time"
+
+
+def _channels(*rows: ChannelTerms) -> Procedure:
+    import dataclasses
+
+    return dataclasses.replace(_procedure(), channels=rows)
+
+
+def test_a_time_shows_its_unit_and_a_unitless_number_is_said_to_lack_one() -> None:
+    # "Trực tuyến5Miễn phí" with "05 ngày làm việc" in the steps (1.004359) ...
+    inferred = ChannelTerms("truc_tuyen", "5", 5.0, "ngày làm việc", "Miễn phí", 0,
+                            time_value=5.0)
+    # ... and "Trực tiếp1Miễn phí" with no unit anywhere in the record (1.000096)
+    unknown = ChannelTerms("truc_tiep", "1", None, "", "Miễn phí", 0, time_value=1.0)
+    text = procedure_answer(_channels(inferred, unknown), "time", IMPORTED).text
+    assert "• trực tuyến: 5 ngày làm việc" in text
+    assert "• trực tiếp: 1 (trang thủ tục không ghi là ngày hay giờ)" in text
+    assert "1 ngày" not in text and "1 giờ" not in text  # no unit is made up
+
+
+def test_free_with_a_stated_amount_is_shown_as_written_with_a_warning() -> None:
+    from bot.catalog.wording import UNCLEAR_FEE
+
+    row = ChannelTerms("truc_tuyen", "5 Ngày làm việc", 5.0, "ngày làm việc",
+                       "Miễn phí(Lệ phí cấp mới 40.000đồng/lần; lệ phí cấp lại 20.000 "
+                       "đồng/lần.)", None, time_value=5.0)
+    text = procedure_answer(_channels(row), "fee", IMPORTED).text
+    assert "• trực tuyến: Miễn phí (Lệ phí cấp mới 40.000đồng/lần;" in text
+    assert UNCLEAR_FEE in text
+    free = ChannelTerms("truc_tuyen", "5 Ngày", 5.0, "ngày", "Miễn phí", 0, time_value=5.0)
+    assert UNCLEAR_FEE not in procedure_answer(_channels(free), "fee", IMPORTED).text
+
+
+def test_list_items_lose_stray_bullets_and_get_spaced_copies() -> None:
+    import dataclasses
+
+    proc = dataclasses.replace(
+        _procedure(), steps=("- Nếu lựa chọn hình thức nộp hồ sơ trực tiếp", "+ Bước hai"),
+        documents=(Document("Giấy đăng ký cấp Chứng thư", copies="1 bản chính,1 bản sao"),))
+    steps = procedure_answer(proc, "steps", IMPORTED).text
+    assert "1. Nếu lựa chọn hình thức" in steps and "2. Bước hai" in steps
+    docs = procedure_answer(proc, "documents", IMPORTED).text
+    assert "• Giấy đăng ký cấp Chứng thư (1 bản chính, 1 bản sao)" in docs
+
+
+def test_a_former_township_is_marked_as_an_old_name() -> None:
+    import dataclasses
+
+    proc = dataclasses.replace(_procedure(legacy=("thị trấn",)),
+                               agency="Ủy ban nhân dân xã, phường, thị trấn")
+    text = procedure_answer(proc, "where", IMPORTED).text
+    assert "thị trấn (tên cũ)" in text and LEGACY_NOTE in text
+
+
+def test_a_province_set_fee_is_never_called_free() -> None:
+    from bot.catalog.wording import PROVINCE_FEE, UNCLEAR_FEE
+
+    row = ChannelTerms("truc_tuyen", "1", None, "", "Miễn phí(Mức lệ phí (nếu có) theo quy "
+                       "định của Hội đồng nhân dân cấp tỉnh.)", None, time_value=1.0)
+    text = procedure_answer(_channels(row), "fee", IMPORTED).text
+    assert PROVINCE_FEE in text and UNCLEAR_FEE not in text
+
+
+def test_an_old_name_in_the_procedure_title_is_marked_too() -> None:
+    import dataclasses
+
+    proc = dataclasses.replace(_procedure(legacy=("cấp huyện",)),
+                               name="Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp huyện)")
+    first = procedure_answer(proc, None, IMPORTED).text.splitlines()[0]
+    assert first == "📌 Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp huyện (tên cũ))"
+
+
+def test_did_you_mean_marks_an_old_level_in_a_procedure_name(brain) -> None:
+    from bot.catalog.routing import suggestions
+
+    reply = suggestions(brain.kb, brain, ["tthc-1.010385", "tthc-1.001193"], None)
+    labels = [b.label for b in reply.buttons]
+    assert "Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp huyện (tên cũ))" in labels

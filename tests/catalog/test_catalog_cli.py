@@ -28,6 +28,23 @@ def test_stats_prints_coverage_per_channel_and_legacy_records(tmp_path: Path, ca
     assert "1.010385   cấp huyện" in out or "--all lists them" in out
 
 
+def test_stats_tell_unparsed_figures_from_records_stating_none(tmp_path: Path, capsys) -> None:
+    assert main(["--config", config(tmp_path), "catalog", "stats"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    total = 2642
+
+    def counts(label: str) -> list[int]:
+        line = next(x for x in lines if x.startswith(f"  {label} "))
+        return [int(x) for x in line.split() if x.isdigit() and int(x) != total]
+
+    parsed_time, parsed_fee = counts("time limit (+ unit)")[0], counts("fee (amount or free)")[0]
+    time_unparsed, time_none = counts("no time limit parsed")
+    fee_unparsed, fee_none = counts("no fee parsed")
+    assert parsed_time + time_unparsed + time_none == total
+    assert parsed_fee + fee_unparsed + fee_none == total
+    assert time_none > 100 and fee_none > 300  # "Không có thông tin" and empty cells
+
+
 def test_list_filters_by_level_and_field(tmp_path: Path, capsys) -> None:
     assert main(["--config", config(tmp_path), "catalog", "list", "--level", "xã",
                  "--field", "ho tich"]) == 0

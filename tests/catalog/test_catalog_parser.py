@@ -114,6 +114,25 @@ def test_free_with_a_stated_amount_is_not_called_free() -> None:
 def test_a_fee_in_dollars_is_kept_as_text_only() -> None:
     p = proc("1.000771")
     assert {(c.fee_text, c.fee_vnd) for c in p.channels} == {("10 USD(/lần)", None)}
+    assert {c.fee_usd for c in p.channels} == {10.0}  # the amount, in its own currency
+
+
+def test_dollar_fees_with_and_without_a_note_and_after_an_unknown_time() -> None:
+    from bot.catalog.channels import parse_channels
+
+    head = "Hình thức nộpThời gianPhí, lệ phíMô tả"
+    # 1.001146, 1.003460 and 2.000975 as the sample has them
+    bare = parse_channels(head + "Trực tuyến5 Ngày làm việc10 USDDịch vụ bưu chính5 Ngày làm "
+                                 "việc10 USDTrực tiếp5 Ngày làm việc10 USD")
+    assert [(c.fee_usd, c.time_value, c.time_unit) for c in bare] == \
+        [(10.0, 5.0, "ngày làm việc")] * 3
+    (card,) = parse_channels(head + "Trực tuyến5 Ngày làm việc145 USD(Thẻ tạm trú có thời hạn "
+                                    "không quá 02 năm: 145 USD/thẻ.)")
+    assert card.fee_usd == 145.0 and card.fee_vnd is None
+    (copy,) = parse_channels(head + "Trực tiếpKhông có thông tin10 USD(/bản)")
+    assert (copy.time_value, copy.fee_usd) == (None, 10.0)
+    (dong,) = parse_channels(head + "Trực tiếp5 Ngày làm việc50.000 Đồng")
+    assert (dong.fee_vnd, dong.fee_usd) == (50000, None)
 
 
 def test_legacy_wording_is_flagged() -> None:
@@ -194,3 +213,25 @@ def test_small_texts_by_hand() -> None:
 def test_bad_records_are_refused_with_the_reason(record: object, problem: str) -> None:
     with pytest.raises(RecordError, match=problem):
         check_record(record)
+
+
+def test_free_but_set_by_the_province_council_is_not_free() -> None:
+    from bot.catalog.channels import parse_channels
+
+    head = "Hình thức nộpThời gianPhí, lệ phíMô tả"
+    # 1.001266 and 1.000656 (khai tử) as the sample has them: "Miễn phí" in the fee cell, the
+    # note saying each province sets the fee. Called free, 61 records were wrong.
+    council = parse_channels(head + "Trực tuyến1Miễn phí(Mức lệ phí (nếu có) theo quy định của "
+                                    "Hội đồng nhân dân cấp tỉnh.)Dịch vụ bưu chính1Miễn phí(Mức "
+                                    "lệ phí (nếu có) theo quy định của Hội đồng nhân dân cấp "
+                                    "tỉnh.)")
+    assert [c.fee_vnd for c in council] == [None, None]
+    assert council[0].fee_text.startswith("Miễn phí(Mức lệ phí (nếu có)")
+    assert (council[0].time_value, council[0].time_unit) == (1.0, "")  # no unit anywhere
+    (death,) = parse_channels(head + "Trực tuyến1Miễn phí(Mức lệ phí cụ thể do Hội đồng nhân "
+                                     "dân tỉnh, thành phố trực thuộc Trung ương quyết định. Miễn "
+                                     "lệ phí đối với trường hợp đăng ký khai tử đúng hạn, người "
+                                     "thuộc hộ nghèo; người khuyết tật.)")
+    assert death.fee_vnd is None
+    (free,) = parse_channels(head + "Trực tiếp1 Ngày làm việcMiễn phí(Không có)")
+    assert free.fee_vnd == 0  # truly free stays free

@@ -510,3 +510,12 @@ async def test_stopping_with_the_server_gone_is_one_warning(fake, run, caplog) -
     final = [r for r in caplog.records if r.name == "telegram.ext.Updater"]
     assert final and all(r.exc_info is None and "one more time" in r.getMessage()
                          for r in final)
+
+
+async def test_a_team_deep_link_opens_a_catalogue_procedure(fake, run) -> None:
+    async with run():
+        fake.say(ALICE, "/start tthc-1_004359__to-cns-ap-3")
+        (text,) = await answers(fake, ALICE)
+    assert "Cấp, cấp lại Giấy phép khai thác thủy sản" in text and "1.004359" in text
+    buttons = payloads(fake.sent(ALICE)[-1])
+    assert "fb:c:1.004359:up" in buttons and all(len(p.encode()) <= 64 for p in buttons)

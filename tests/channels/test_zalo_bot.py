@@ -195,3 +195,15 @@ def test_settings_checked_and_channel_registered() -> None:
     assert names == ["zalo-bot"]
     config.zalo_bot.enabled = False
     assert configured_channels(config, Secrets(zalo_bot_token="1:token")) == []
+
+
+async def test_a_typed_team_link_opens_a_catalogue_procedure(
+        api: FakeZaloBotApi, assistant: Assistant, store: MemoryStore) -> None:
+    """Zalo has no deep-link payload: the poster tells citizens to type `/start PAYLOAD`."""
+    async with running(polling(api), assistant):
+        await api.say("chat-1", "/start tthc-1_004359__to-cns-ap-3")
+        await eventually(lambda: any("1.004359" in t for t in api.texts_to("chat-1")))
+    shown = next(t for t in api.texts_to("chat-1") if "1.004359" in t)
+    assert "Cấp, cấp lại Giấy phép khai thác thủy sản" in shown
+    assert [(r.channel, r.team) for r in store.referrals] == [("zalo-bot", "to-cns-ap-3")]
+    assert [t.topic for t in store.turns if t.channel == "zalo-bot"] == ["tthc-1.004359"]

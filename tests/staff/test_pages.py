@@ -34,6 +34,23 @@ async def test_editor_creates_a_team_and_downloads_its_poster(console):
                for a in await console.staff.audit_log())
 
 
+async def test_a_poster_can_open_a_catalogue_procedure(console):
+    console.assistant.config = dataclasses.replace(
+        console.assistant.config,
+        telegram=dataclasses.replace(console.config.telegram, username="tro_ly_dvc_bot"))
+    async with client() as http:
+        csrf = await login(http, console.url)
+        async with http.post(console.url + "/staff/teams",
+                             data={"csrf": csrf, "code": "to-1", "topic": "", "note": ""}) as r:
+            assert r.status == 200 and 'name="procedure"' in await r.text()
+        poster = console.url + "/staff/poster?team=to-1&procedure=1.004359&format=png"
+        async with http.get(poster) as r:
+            assert r.status == 200 and (await r.read()).startswith(b"\x89PNG")
+            assert "to-1-tthc-1_004359.png" in r.headers["Content-Disposition"]
+        async with http.get(poster.replace("1.004359", "9.999999")) as r:
+            assert r.status == 400
+
+
 async def test_knowledge_browser_shows_the_exact_reply_and_the_candidates(console):
     async with client() as http:
         await login(http, console.url, "xem")
