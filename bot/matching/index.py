@@ -114,7 +114,7 @@ class TopicIndex:
                                  self._stop)
         last = self.groups[-1]
         self.distinct = Distinct(self.entries, [e.id for e in curated],
-                                 lambda text: self.content(expander.expand(tokenize(text))),
+                                 lambda text: self._terms(expander.expand(tokenize(text))),
                                  lambda word: last.weight(word, self.groups[0]))
         # A keyword phrase ("căn cước", "sổ đỏ") names its topic outright; keyed by first word.
         self._named: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
@@ -237,7 +237,7 @@ class TopicIndex:
             raw.update(scored)
         codes = fold_covered(raw, self.covered, self.entries)
         self.variants.reorder(raw, tokens, content)
-        self.distinct.prefer(raw, content)
+        self.distinct.prefer(raw, query, codes)
         # Calibration keeps the order, so only the best few become Candidates.
         shown = dict(sorted(raw.items(), key=lambda kv: (-kv[1][0], kv[0]))[:max(limit, SHOWN)])
         candidates = [Candidate(tid, round(min(max(s * doubt(tid, cov), 0.0), 100.0), 1),

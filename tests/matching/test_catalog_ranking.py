@@ -106,3 +106,12 @@ def test_a_sibling_the_question_names_is_offered_before_the_curated_topic(brain,
 def test_a_sibling_the_topic_names_in_its_keywords_stays_the_topics(brain, config) -> None:
     result = brain.index.match("tách hộ khẩu ra ở riêng thì làm thế nào")
     assert decide(result, config.matching).topic == "thuong-tru"
+
+
+def test_a_sibling_the_topics_keywords_name_is_answered_by_the_topic_with_its_code(
+        brain, config) -> None:
+    # "sang tên xe" is a keyword of dang-ky-xe, whose listed codes hold no transfer of
+    # ownership: the topic answers and names the catalogue procedure the question is about.
+    result = brain.index.match("sang tên xe máy mua lại của hàng xóm")
+    assert decide(result, config.matching).topic == "dang-ky-xe"
+    assert result.best is not None and result.best.code == "1.013076"
