@@ -116,3 +116,21 @@ def test_a_sibling_the_topics_keywords_name_is_answered_by_the_topic_with_its_co
     result = brain.index.match("sang tên xe máy mua lại của hàng xóm")
     assert decide(result, config.matching).topic == "dang-ky-xe"
     assert result.best is not None and result.best.code == "1.013076"
+
+
+@pytest.mark.parametrize("question", [
+    "lam khai sinh cho be co bo la nguoi Nhat",
+    "đăng ký khai sinh cho con, mẹ cháu quốc tịch Đức",
+])
+def test_a_foreign_nationality_names_the_foreign_variant(brain, question: str) -> None:
+    # A nationality stands for "nước ngoài" (synonyms.yaml); the variant it names goes before
+    # the curated topic that answers for the plain procedure, however far behind it was.
+    best = brain.index.match(question).best
+    assert best is not None and best.code == "2.000528"
+
+
+def test_a_place_word_does_not_make_a_far_variant(brain, config) -> None:
+    # "công an" is where one renews a licence (the topic's own words), not the variant for
+    # police officers' licences.
+    result = brain.index.match("đổi bằng lái giờ làm ở công an hay sở giao thông")
+    assert decide(result, config.matching).topic == "giay-phep-lai-xe"
