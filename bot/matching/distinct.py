@@ -107,22 +107,14 @@ class Distinct:
         inside = [other for _, other in found if (asked & self._name(other)) - listed <= scope]
         if inside:
             codes[best] = code_of(inside[0]) or codes.get(best, "")
-        chosen = next((other for _, other in found if other not in inside), None)
-        if chosen is None or raw[chosen][0] < CLOSE_SHARE * raw[best][0]:
-            return None  # far behind
-        # The share is read on words: phrases with stopwords ("toi muon") are no procedure.
         words = frozenset(t for t in asked if " " not in t)
-        gained = self._mass((asked & self._name(chosen)) - scope)
-        lost = self._mass((asked & scope) - self._all[chosen])
-        named = self._mass((words & self._name(chosen)) - scope)
-        # Enough of the sibling's own name, or of what the topic leaves unexplained.
-        need = min(self._mass(words - scope),
-                   self._mass(t for t in self._name(chosen) - scope if " " not in t))
-        if gained < FIRST_GAIN or named - lost < NAMED_SHARE * need:
-            return None
         if any(len(words & sample) >= SAMPLE_SHARE * len(words | sample)
                for sample in self._samples[best]):
             return None  # one of the topic's own sample questions, in other words
+        chosen = next((other for _, other in found if other not in inside
+                       and self._goes_first(raw, best, other, asked)), None)
+        if chosen is None:
+            return None
         # Just ahead, with the topic's confidence: the rest of the question is the context
         # the two share, so the procedure is not doubted for words the topic explained.
         top_score, cov = raw[best][0], max(raw[best][1], raw[chosen][1])
@@ -130,3 +122,16 @@ class Distinct:
         raw[best] = (top_score * (1 - TIE), *raw[best][1:])
         return chosen
 
+    def _goes_first(self, raw: Raw, best: str, other: str, asked: frozenset[str]) -> bool:
+        """Whether a sibling names enough of its own name, or of what the topic leaves
+        unexplained, to go before the topic (read on words: "toi muon" is no procedure)."""
+        if raw[other][0] < CLOSE_SHARE * raw[best][0]:
+            return False  # far behind
+        scope, name = self._scope[best], self._name(other)
+        words = frozenset(t for t in asked if " " not in t)
+        gained = self._mass((asked & name) - scope)
+        lost = self._mass((asked & scope) - self._all[other])
+        named = self._mass((words & name) - scope)
+        need = min(self._mass(words - scope),
+                   self._mass(t for t in name - scope if " " not in t))
+        return gained >= FIRST_GAIN and named - lost >= NAMED_SHARE * need
