@@ -16,7 +16,7 @@ from bot.matching.terms import TermStats
 POSTING_CAP = 400
 CANDIDATES = 40
 # Character-level comparison (the costliest signal) only for the best of them by words.
-FUZZY_TOP = 12
+FUZZY_TOP = 8
 COVERAGE_FLOOR = 0.7
 
 
