@@ -104,7 +104,7 @@ class Distinct:
             return None
         asked = frozenset(content)
         scope, listed = self._scope[best], self._listed[best]
-        inside = [other for _, other in found if (asked & self._name(other)) - listed <= scope]
+        inside = [other for _, other in found if self._inside(asked, other, listed, scope)]
         if inside:
             codes[best] = code_of(inside[0]) or codes.get(best, "")
         words = frozenset(t for t in asked if " " not in t)
@@ -135,3 +135,12 @@ class Distinct:
         need = min(self._mass(words - scope),
                    self._mass(t for t in name - scope if " " not in t))
         return gained >= FIRST_GAIN and named - lost >= NAMED_SHARE * need
+
+    def _inside(self, asked: frozenset[str], other: str, listed: frozenset[str],
+                scope: frozenset[str]) -> bool:
+        """Whether the topic's keywords hold what the question shares with a sibling beyond
+        the listed procedures, and that includes a phrase ("sang ten", "tach ho"): one word
+        ("giấy") says nothing about which procedure is meant."""
+        named = (asked & self._name(other)) - listed
+        return named <= scope and any(" " in t and all(w in asked for w in t.split())
+                                      for t in named)  # a phrase of two content words
