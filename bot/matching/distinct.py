@@ -1,86 +1,146 @@
-"""A catalogue procedure whose own words the question names, words no procedure or keyword of
-the curated topic ranked first holds ("giám hộ" beside khai sinh), is put just before it."""
+"""Curated topics against the catalogue procedures they do not list (siblings): a sibling
+whose own words the question names either goes just before the topic ("giám hộ" beside khai
+sinh), or, when the topic's keywords name those words too ("sang tên xe"), the topic answers
+and names that procedure's code."""
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from bot.matching.entries import Entry, catalog_id, code_of
 
-PREFER_TOP = 6  # the procedures compared with a curated first are among the best few
-CLOSE_SHARE = 0.1  # a procedure is preferred only from this share of the topic's score
-NAMED_SHARE = 0.6  # share of a procedure's own words (by weight) the question must name
-MIN_OWN = 3.0  # the own words must weigh at least one rare word ("ký" alone tells nothing)
-VERBATIM = 0.9  # fuzzy ratio from which a question is one of the topic's sample questions
+SIBLING_TOP = 20  # the procedures compared with a curated first are among the best few
+CLOSE_SHARE = 0.5  # a sibling goes before the topic only from this share of its score
+MIN_GAIN = 3.0  # the words a sibling adds must weigh at least one rare word ("ký" tells nothing)
+FIRST_GAIN = 6.0  # a sibling goes before the topic only for words weighing two rare ones
+NAMED_SHARE = 0.8  # share of the sibling's own words, or of the question's words the topic
+# does not know, that the question must name (by weight)
+SAMPLE_SHARE = 0.75  # word overlap (Jaccard) from which a question is a topic's sample one
 TIE = 0.001  # the topic is put this share behind the procedure preferred to it
 _PREFIX = re.compile(r"^\s*thủ tục\s+", re.IGNORECASE)  # "Thủ tục đăng ký ...": no own word
+# "(thực hiện tại cấp tỉnh)" names the level, not the procedure; "(đăng ký sang tên xe)" does.
+_LEVEL = re.compile(r"\((?:thực hiện|cấp)[^()]*\)", re.IGNORECASE)
 Raw = dict[str, tuple[float, float, float]]
 
 
 class Distinct:
-    """Curated topics' vocabularies against catalogue procedures' names (words, no pairs)."""
+    """Curated topics' listed procedures and keywords against catalogue procedures' names."""
 
     def __init__(self, entries: Mapping[str, Entry], curated: Iterable[str],
                  words: Callable[[str], list[str]], weight: Callable[[str], float]) -> None:
         """Args:
             entries: every entry by id.
             curated: ids of the curated topics.
-            words: a text's content words (folded, abbreviations expanded, no stopwords).
+            words: a text's terms: content words and two-word phrases ("di chuc", which the
+                words alone would not tell from "to chuc").
             weight: a word's rarity among the procedures (its weight in a question).
         """
         self._entries = entries
         self._words = words
         self._weight = weight
-        self._vocab = {tid: self._topic_vocab(entries[tid]) for tid in curated}
         self._names: dict[str, frozenset[str]] = {}
         self._all: dict[str, frozenset[str]] = {}
-
-    def _topic_vocab(self, entry: Entry) -> frozenset[str]:
-        """The words of a topic's keywords and of the names of the procedures it lists: what
-        it answers for ("tách hộ" named by a keyword is the topic's, not a sibling's)."""
-        texts = list(entry.keywords)
-        for code in entry.codes:
-            listed = self._entries.get(catalog_id(code))
-            if listed is not None and listed.texts:
-                texts.append(listed.texts[0].text)
-        return frozenset(w for text in texts for w in self._words(text))
+        self._listed: dict[str, frozenset[str]] = {}
+        self._scope: dict[str, frozenset[str]] = {}
+        self._samples: dict[str, list[frozenset[str]]] = {}
+        for tid in curated:
+            entry = entries[tid]
+            self._listed[tid] = frozenset(w for code in entry.codes
+                                          for w in self._name(catalog_id(code)))
+            keywords = frozenset(w for text in entry.keywords for w in self._words(text))
+            self._scope[tid] = self._listed[tid] | keywords
+            self._samples[tid] = [frozenset(w for w in self._words(t.text) if " " not in w)
+                                  for t in entry.texts if t.sample]
 
     def _name(self, entry_id: str) -> frozenset[str]:
-        if entry_id not in self._names:
-            entry = self._entries[entry_id]
-            self._names[entry_id] = frozenset(self._words(_PREFIX.sub("", entry.texts[0].text)))
-            self._all[entry_id] = frozenset(w for t in entry.texts for w in self._words(t.text))
-        return self._names[entry_id]
+        """A procedure's name words (level qualifiers and "Thủ tục" left out); cached."""
+        cached = self._names.get(entry_id)
+        if cached is not None:
+            return cached
+        entry = self._entries.get(entry_id)
+        if entry is None or not entry.texts:
+            return frozenset()
+        name = frozenset(self._words(_LEVEL.sub(" ", _PREFIX.sub("", entry.texts[0].text))))
+        self._names[entry_id] = name
+        self._all[entry_id] = frozenset(w for t in entry.texts for w in self._words(t.text))
+        return name
 
-    def prefer(self, raw: Raw, content: Sequence[str]) -> str | None:
-        """Put first the procedure that names more of the question's words the curated first
-        does not know than the topic explains words the procedure lacks.
+    def _mass(self, words: Iterable[str]) -> float:
+        return sum(self._weight(w) for w in words)
+
+    def _siblings(self, raw: Raw, content: Sequence[str]) -> tuple[str, list[tuple[float, str]]]:
+        """The curated topic ranked first and, best first, the catalogue procedures it does not
+        list that name question words its listed procedures do not name: (gain, id)."""
+        first = max(raw, key=lambda t: raw[t][0], default=None)
+        if first is None or first not in self._scope:
+            return "", []  # a procedure first
+        ranked = heapq.nlargest(SIBLING_TOP, raw, key=lambda t: raw[t][0])
+        best, asked = ranked[0], frozenset(content)
+        listed = self._listed[best]
+        found = []
+        for other in ranked[1:]:
+            if code_of(other) is None:
+                continue
+            gained = self._mass((asked & self._name(other)) - listed)
+            lost = self._mass((asked & listed) - self._all[other])
+            if gained >= MIN_GAIN and gained > lost:
+                found.append((gained - lost, other))
+        found.sort(key=lambda gm: -raw[gm[1]][0])  # the ranking knows best which fits
+        return best, found
+
+    def prefer(self, raw: Raw, content: Sequence[str], codes: dict[str, str]) -> str | None:
+        """Settle the curated topic ranked first against its siblings: the topic names the
+        code of the best sibling whose shared words its keywords hold too ("sang tên xe");
+        a sibling that names words the topic does not know goes just before the topic when
+        the question names enough of its own words (the two are then offered together).
 
         Returns:
-            The preferred procedure's id, None when the order is kept.
+            The id of the procedure put first, None when the order is kept.
         """
-        top = sorted(raw, key=lambda t: -raw[t][0])[:PREFER_TOP]
-        if not top or not self._vocab.get(top[0]) or raw[top[0]][2] >= VERBATIM:
-            return None  # a topic without procedures, or one of its own sample questions
-        best, asked = top[0], frozenset(content)
-        vocab, floor = self._vocab[best], CLOSE_SHARE * raw[best][0]
-        chosen, margin = None, 0.0
-        for other in top[1:]:
-            if code_of(other) is None or raw[other][0] < floor:
-                continue
-            name = self._name(other)
-            own = sum(self._weight(w) for w in name - vocab)
-            gained = sum(self._weight(w) for w in (asked & name) - vocab)
-            lost = sum(self._weight(w) for w in (asked & vocab) - self._all[other])
-            if own < MIN_OWN or gained - lost < NAMED_SHARE * own:
-                continue
-            if gained > 0 and gained - lost > margin:
-                chosen, margin = other, gained - lost
-        if chosen is not None:  # just ahead: the two are offered together ("did you mean")
-            # The rest of the question is the context the two share: the procedure is shown
-            # with the topic's confidence, not doubted for words the topic explained.
-            top_score, cov = raw[best][0], max(raw[best][1], raw[chosen][1])
-            raw[chosen] = (top_score, cov, raw[chosen][2])
-            raw[best] = (top_score * (1 - TIE), *raw[best][1:])
+        best, found = self._siblings(raw, content)
+        if not found:
+            return None
+        asked = frozenset(content)
+        scope, listed = self._scope[best], self._listed[best]
+        inside = [other for _, other in found if self._inside(asked, other, listed, scope)]
+        if inside:
+            codes[best] = code_of(inside[0]) or codes.get(best, "")
+        words = frozenset(t for t in asked if " " not in t)
+        if any(len(words & sample) >= SAMPLE_SHARE * len(words | sample)
+               for sample in self._samples[best]):
+            return None  # one of the topic's own sample questions, in other words
+        chosen = next((other for _, other in found if other not in inside
+                       and self._goes_first(raw, best, other, asked)), None)
+        if chosen is None:
+            return None
+        # Just ahead, with the topic's confidence: the rest of the question is the context
+        # the two share, so the procedure is not doubted for words the topic explained.
+        top_score, cov = raw[best][0], max(raw[best][1], raw[chosen][1])
+        raw[chosen] = (top_score, cov, raw[chosen][2])
+        raw[best] = (top_score * (1 - TIE), *raw[best][1:])
         return chosen
+
+    def _goes_first(self, raw: Raw, best: str, other: str, asked: frozenset[str]) -> bool:
+        """Whether a sibling names enough of its own name, or of what the topic leaves
+        unexplained, to go before the topic (read on words: "toi muon" is no procedure)."""
+        if raw[other][0] < CLOSE_SHARE * raw[best][0]:
+            return False  # far behind
+        scope, name = self._scope[best], self._name(other)
+        words = frozenset(t for t in asked if " " not in t)
+        gained = self._mass((asked & name) - scope)
+        lost = self._mass((asked & scope) - self._all[other])
+        named = self._mass((words & name) - scope)
+        need = min(self._mass(words - scope),
+                   self._mass(t for t in name - scope if " " not in t))
+        return gained >= FIRST_GAIN and named - lost >= NAMED_SHARE * need
+
+    def _inside(self, asked: frozenset[str], other: str, listed: frozenset[str],
+                scope: frozenset[str]) -> bool:
+        """Whether the topic's keywords hold what the question shares with a sibling beyond
+        the listed procedures, and that includes a phrase ("sang ten", "tach ho"): one word
+        ("giấy") says nothing about which procedure is meant."""
+        named = (asked & self._name(other)) - listed
+        return named <= scope and any(" " in t and all(w in asked for w in t.split())
+                                      for t in named)  # a phrase of two content words

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -17,7 +16,7 @@ from bot.matching.terms import TermStats
 POSTING_CAP = 400
 CANDIDATES = 40
 # Character-level comparison (the costliest signal) only for the best of them by words.
-FUZZY_TOP = 12
+FUZZY_TOP = 8
 COVERAGE_FLOOR = 0.7
 
 
@@ -67,22 +66,22 @@ class EntryGroup:
         """
         strength = self.stats.strength
         lists = sorted((len(strength[t]), t) for t in weights if t in strength)
-        partial: dict[str, float] = defaultdict(float)
+        partial: dict[str, float] = {}
         common = []  # terms too common to gather from: added to the chosen ones only
         for size, term in lists:
             if size > POSTING_CAP and partial:
                 common.append(term)
                 continue
-            weight = weights[term]
+            weight, get = weights[term], partial.get
             for tid, s in strength[term].items():
-                partial[tid] += weight * s
+                partial[tid] = get(tid, 0.0) + weight * s
         if len(partial) > CANDIDATES:
             partial = dict(heapq.nlargest(CANDIDATES, partial.items(), key=lambda kv: kv[1]))
         for term in common:
             post, weight = strength[term], weights[term]
             for tid in partial:
                 partial[tid] += weight * post.get(tid, 0.0)
-        return dict(partial)
+        return partial
 
     def weight(self, term: str, other: EntryGroup | None) -> float:
         """A query term's weight here; a word only the other group knows weighs what it weighs
@@ -110,10 +109,11 @@ class EntryGroup:
         if not total:
             return {}
         matched = self.candidates(weights)
-        similarity = self.samples.similarity(weights, total, matched)
+        touched: set[int] = set()
+        similarity = self.samples.similarity(weights, total, matched, touched)
         by_words = heapq.nlargest(FUZZY_TOP, matched, key=lambda tid: (
             w.coverage * matched[tid] / total + w.similarity * similarity.get(tid, 0.0)))
-        fuzzy = self.samples.fuzzy(content, by_words)
+        fuzzy = self.samples.fuzzy(content, by_words, touched)
         raw: dict[str, tuple[float, float, float]] = {}
         for tid, mass in matched.items():
             cov, sim, fz = mass / total, similarity.get(tid, 0.0), fuzzy.get(tid, 0.0)

@@ -11,8 +11,9 @@ from bot.knowledge.loader import KnowledgeBase
 from bot.language.facets import FacetDetector
 from bot.language.normalize import Normalizer, tokenize
 from bot.matching.distinct import Distinct
-from bot.matching.entries import Entry, code_of, topic_entries
+from bot.matching.entries import Entry, topic_entries
 from bot.matching.group import EntryGroup
+from bot.matching.ranking import calibrate, contains, doubt, fold_covered
 from bot.matching.terms import terms
 from bot.matching.variants import Variants
 
@@ -32,13 +33,8 @@ class Weights:
 
 
 WEIGHTS = Weights()
-# A catalogue procedure that explains less of a question than this is shown with a lower
-# confidence (its rank is kept): thousands of names hold almost any word, so a partial match
-# becomes "did you mean", never a direct answer (curated topics stay as tuned).
-COVERAGE_FLOOR = 0.7
 NAME_DICE = 0.6  # word overlap of a procedure name with a question that asks for exactly it
 SHOWN = 12  # candidates kept for the answer, the suggestions and the variants offered
-CODE_GAP = 5.0  # points by which another listed code must beat a topic's main one to be shown
 _RUN3 = re.compile(r"([a-z])\1{2,}")
 # Besides the stopwords (em, ạ, nhé, bạn, admin...), the words that only add politeness to a
 # greeting or a thank-you: "e cảm ơn", "cháu cảm ơn", "con chào".
@@ -118,7 +114,7 @@ class TopicIndex:
                                  self._stop)
         last = self.groups[-1]
         self.distinct = Distinct(self.entries, [e.id for e in curated],
-                                 lambda text: self.content(expander.expand(tokenize(text))),
+                                 lambda text: self._terms(expander.expand(tokenize(text))),
                                  lambda word: last.weight(word, self.groups[0]))
         # A keyword phrase ("căn cước", "sổ đỏ") names its topic outright; keyed by first word.
         self._named: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
@@ -194,7 +190,7 @@ class TopicIndex:
             The ids of those topics.
         """
         return frozenset(tid for first in set(tokens) for phrase, tid in self._named.get(first, ())
-                         if _contains(tokens, phrase))
+                         if contains(tokens, phrase))
 
     def names_outside_service(self, text: str) -> bool:
         """Whether the message names a service from `outside` (weather, lottery, loans...).
@@ -211,7 +207,7 @@ class TopicIndex:
         """The outside phrases a message names (folded, expanded words)."""
         tokens = self.normalizer.expand(tokenize(text))
         return [p for first in set(tokens) for p in self._outside.get(first, ())
-                if _contains(tokens, p)]
+                if contains(tokens, p)]
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
         """Rank topics for a question.
@@ -239,14 +235,14 @@ class TopicIndex:
             if i and outside:
                 self._outside_of_names(scored, phrases, content)
             raw.update(scored)
-        codes = self._fold_covered(raw)
+        codes = fold_covered(raw, self.covered, self.entries)
         self.variants.reorder(raw, tokens, content)
-        self.distinct.prefer(raw, content)
+        self.distinct.prefer(raw, query, codes)
         # Calibration keeps the order, so only the best few become Candidates.
         shown = dict(sorted(raw.items(), key=lambda kv: (-kv[1][0], kv[0]))[:max(limit, SHOWN)])
-        candidates = [Candidate(tid, round(min(max(s * _doubt(tid, cov), 0.0), 100.0), 1),
+        candidates = [Candidate(tid, round(min(max(s * doubt(tid, cov), 0.0), 100.0), 1),
                                 round(cov, 3), fz, s, codes.get(tid))
-                      for tid, (s, cov, fz) in _calibrate(shown, self.weights.lead).items()]
+                      for tid, (s, cov, fz) in calibrate(shown, self.weights.lead).items()]
         candidates.sort(key=lambda c: (-c.key, c.topic_id))
         kept = tuple(c for c in candidates[:limit] if c.score > 0)
         variants = self.variants.siblings(kept[0].topic_id,
@@ -266,58 +262,3 @@ class TopicIndex:
             dice = 2 * len(words & asked) / (len(words) + len(asked) or 1)
             if dice < NAME_DICE or not any(words.issuperset(p) for p in phrases):
                 raw[tid] = (score * self.weights.outside, cov, fz)
-
-    def _fold_covered(self, raw: dict[str, tuple[float, float, float]]) -> dict[str, str]:
-        """Fold covered procedures into their curated topic (which keeps the better score).
-
-        Returns:
-            entry id → the procedure code behind it: a procedure's own code; for a topic its
-            main (first listed) code, unless another listed one clearly fits better.
-        """
-        codes: dict[str, str] = {}
-        scores: dict[str, dict[str, float]] = {}
-        for tid in [t for t in raw if code_of(t) is not None]:
-            code = code_of(tid) or ""
-            owner = self.covered.get(code)
-            if owner is None:
-                codes[tid] = code
-                continue
-            score = raw.pop(tid)
-            scores.setdefault(owner, {})[code] = score[0]
-            if score[0] > raw.get(owner, (-1.0, 0.0, 0.0))[0]:
-                raw[owner] = score
-        for owner, by_code in scores.items():
-            main = self.entries[owner].codes[0]
-            best = max(by_code, key=lambda c: by_code[c])
-            clearly = by_code[best] > by_code.get(main, 0.0) + CODE_GAP
-            codes[owner] = best if clearly or main not in by_code else main
-        return codes
-
-
-def _doubt(entry_id: str, coverage: float) -> float:
-    """The confidence factor of a catalogue procedure that leaves words unexplained."""
-    if code_of(entry_id) is None or coverage >= COVERAGE_FLOOR:
-        return 1.0
-    return coverage / COVERAGE_FLOOR
-
-
-def _calibrate(raw: dict[str, tuple[float, float, float]], lead: float
-               ) -> dict[str, tuple[float, float, float]]:
-    """Add to each score a share of its lead over the best other topic (negative if behind).
-
-    A topic far ahead of every other is a safer answer than one that barely wins, so the
-    confidence reflects both the absolute score and the margin; the order is unchanged.
-    """
-    ranked = sorted(raw.items(), key=lambda kv: -kv[1][0])
-    top = ranked[0][1][0] if ranked else 0.0
-    second = ranked[1][1][0] if len(ranked) > 1 else 0.0
-    out = {}
-    for tid, (score, cov, fz) in ranked:
-        rival = second if score == top and tid == ranked[0][0] else top
-        out[tid] = (score + lead * (score - rival), cov, fz)
-    return out
-
-
-def _contains(tokens: Sequence[str], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(tuple(tokens[i:i + n]) == phrase for i in range(len(tokens) - n + 1))

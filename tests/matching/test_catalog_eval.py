@@ -22,11 +22,17 @@ REJECTION = 95.0  # as for the curated sets: questions outside the catalogue are
 # 89.1% (494 + 46 questions); 58.3% / 77.3% / 89.1% once main's five new topics were merged.
 # 58.5% / 77.3% / 89.1% with catalogue siblings preferred (bot/matching/distinct.py, tuned on
 # tests/data/catalog_tune2.jsonl and the curated sets only).
+# 61.1% / 78.5% / 89.1% (2026-12-04) with siblings compared on words and phrases: a topic whose
+# keywords name a sibling answers with the sibling's code, other siblings go before the topic
+# (tuned on catalog_tune.jsonl, catalog_tune2.jsonl, catalog_tune3.jsonl and the curated sets).
+# 62.6% / 80.4% / 89.1% once a named variant goes before a curated topic from far behind, a
+# nationality stands for "nước ngoài" and works grades read "cấp III" as "cấp 3" (same tuning).
 # Below target and NOT tuned on: most misses are situational
 # questions about a variant ("bố là người Hàn Quốc" for khai sinh có yếu tố nước ngoài, "sang tên
 # xe") that a curated topic's sample questions win, and fields the curated topics only touch.
 # strict=True: the marker must go as soon as the targets are met.
-BELOW_TARGET = pytest.mark.xfail(strict=True, reason="blind set below target, not tuned on")
+BELOW_TARGET = pytest.mark.xfail(strict=True, reason="blind set below target, not tuned on: "
+                                 "hit@1 62.6% < 70%, hit@3 80.4% < 90%, rejection 89.1% < 95%")
 
 
 @BELOW_TARGET

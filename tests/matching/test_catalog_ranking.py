@@ -85,7 +85,8 @@ def test_only_a_few_dozen_candidates_are_scored(brain, monkeypatch) -> None:
     scored: list[int] = []
     fuzzy = index.groups[1].samples.fuzzy
     monkeypatch.setattr(index.groups[1].samples, "fuzzy",
-                        lambda text, cands: scored.append(len(cands)) or fuzzy(text, cands))
+                        lambda text, cands, only=None: scored.append(len(cands))
+                        or fuzzy(text, cands, only))
     result = index.match("cap giay phep loai c3 hang 3")
     assert result.best is not None and result.best.topic_id == "tthc-9.000080"
     assert scored and max(scored) <= CANDIDATES
@@ -106,3 +107,30 @@ def test_a_sibling_the_question_names_is_offered_before_the_curated_topic(brain,
 def test_a_sibling_the_topic_names_in_its_keywords_stays_the_topics(brain, config) -> None:
     result = brain.index.match("tách hộ khẩu ra ở riêng thì làm thế nào")
     assert decide(result, config.matching).topic == "thuong-tru"
+
+
+def test_a_sibling_the_topics_keywords_name_is_answered_by_the_topic_with_its_code(
+        brain, config) -> None:
+    # "sang tên xe" is a keyword of dang-ky-xe, whose listed codes hold no transfer of
+    # ownership: the topic answers and names the catalogue procedure the question is about.
+    result = brain.index.match("sang tên xe máy mua lại của hàng xóm")
+    assert decide(result, config.matching).topic == "dang-ky-xe"
+    assert result.best is not None and result.best.code == "1.013076"
+
+
+@pytest.mark.parametrize("question", [
+    "lam khai sinh cho be co bo la nguoi Nhat",
+    "đăng ký khai sinh cho con, mẹ cháu quốc tịch Đức",
+])
+def test_a_foreign_nationality_names_the_foreign_variant(brain, question: str) -> None:
+    # A nationality stands for "nước ngoài" (synonyms.yaml); the variant it names goes before
+    # the curated topic that answers for the plain procedure, however far behind it was.
+    best = brain.index.match(question).best
+    assert best is not None and best.code == "2.000528"
+
+
+def test_a_place_word_does_not_make_a_far_variant(brain, config) -> None:
+    # "công an" is where one renews a licence (the topic's own words), not the variant for
+    # police officers' licences.
+    result = brain.index.match("đổi bằng lái giờ làm ở công an hay sở giao thông")
+    assert decide(result, config.matching).topic == "giay-phep-lai-xe"
