@@ -14,7 +14,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage import queries, queue_sql
+from bot.storage import chunked, queries, queue_sql
 from bot.storage.base import (
     Commit,
     FeedbackRecord,
@@ -200,18 +200,13 @@ class SQLiteStore(Store):
         return await queries.log_stats(await self._read_db(), query)
 
     async def purge(self, before: float) -> dict[str, int]:
+        """Delete old rows in small transactions (bot/storage/chunked.py): turns go on."""
+        deleted = {table: await chunked.delete_older(self.db, self._write, table, column, before)
+                   for table, column in chunked.LOG_TABLES}
+        forget = time.time() - UPDATE_MEMORY_SECONDS
+        await chunked.delete_older(self.db, self._write, "processed_updates", "ts", forget)
+        await chunked.delete_older(self.db, self._write, "outbox", "created_at", forget)
         async with self._write:
-            await begin_immediate(self.db)
-            try:
-                deleted = await queries.purge(self.db, before)
-                await self.db.execute("DELETE FROM processed_updates WHERE ts < ?",
-                                      (time.time() - UPDATE_MEMORY_SECONDS,))
-                await self.db.execute("DELETE FROM outbox WHERE created_at < ?",
-                                      (time.time() - UPDATE_MEMORY_SECONDS,))
-                await self.db.execute("COMMIT")
-            except BaseException:
-                await self.db.execute("ROLLBACK")
-                raise
             # Old page images would otherwise linger in the WAL file until a checkpoint.
             await self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return deleted

@@ -1,0 +1,47 @@
+"""Retention purge in small transactions, so citizens' turns interleave with it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+
+import aiosqlite
+
+from bot.storage.batch import begin_immediate
+
+CHUNK_ROWS = 500  # one transaction deletes at most this many rows (a few milliseconds)
+PAUSE_SECONDS = 0.002  # between chunks: another process's writer (busy handler) gets in
+
+# (table, time column): every table the purge empties of old rows. Names are ours, not input.
+LOG_TABLES = (("turns", "ts"), ("feedback", "ts"), ("referrals", "ts"),
+              ("sessions", "updated_at"))
+
+
+async def delete_older(db: aiosqlite.Connection, lock: asyncio.Lock, table: str, column: str,
+                       before: float, chunk: int = CHUNK_ROWS,
+                       pause: float = PAUSE_SECONDS) -> int:
+    """Delete rows of `table` whose `column` < `before`, `chunk` rows per transaction,
+    taking `lock` (the store's write lock) for each transaction only.
+
+    Returns:
+        Rows deleted.
+    """
+    sql = (f"DELETE FROM {table} WHERE rowid IN "  # noqa: S608 - names from LOG_TABLES/ours
+           f"(SELECT rowid FROM {table} WHERE {column} < ? LIMIT ?)")
+    total = 0
+    while True:
+        async with lock:
+            await begin_immediate(db)
+            try:
+                cursor = await db.execute(sql, (before, chunk))
+                count = cursor.rowcount
+                await db.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    await db.execute("ROLLBACK")
+                raise
+        total += count
+        if count < chunk:
+            return total
+        await asyncio.sleep(pause)  # the turn path's group commit is first in line for the lock
