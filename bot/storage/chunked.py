@@ -10,8 +10,8 @@ import aiosqlite
 
 from bot.storage.batch import begin_immediate
 
-CHUNK_ROWS = 500  # one transaction deletes at most this many rows (a few milliseconds)
-PAUSE_SECONDS = 0.002  # between chunks: another process's writer (busy handler) gets in
+CHUNK_ROWS = 200  # one transaction deletes at most this many rows (a few milliseconds)
+MIN_PAUSE_SECONDS = 0.002
 
 # (table, time column): every table the purge empties of old rows. Names are ours, not input.
 LOG_TABLES = (("turns", "ts"), ("feedback", "ts"), ("referrals", "ts"),
@@ -19,10 +19,13 @@ LOG_TABLES = (("turns", "ts"), ("feedback", "ts"), ("referrals", "ts"),
 
 
 async def delete_older(db: aiosqlite.Connection, lock: asyncio.Lock, table: str, column: str,
-                       before: float, chunk: int = CHUNK_ROWS,
-                       pause: float = PAUSE_SECONDS) -> int:
+                       before: float, chunk: int = CHUNK_ROWS) -> int:
     """Delete rows of `table` whose `column` < `before`, `chunk` rows per transaction,
     taking `lock` (the store's write lock) for each transaction only.
+
+    After each chunk the purge waits as long as the chunk took: in this process the turns
+    queued on `lock` go first anyway; another process's writer, polling through SQLite's busy
+    handler (sleeps of 1 to 100 ms), needs the database unlocked long enough to notice.
 
     Returns:
         Rows deleted.
@@ -30,8 +33,10 @@ async def delete_older(db: aiosqlite.Connection, lock: asyncio.Lock, table: str,
     sql = (f"DELETE FROM {table} WHERE rowid IN "  # noqa: S608 - names from LOG_TABLES/ours
            f"(SELECT rowid FROM {table} WHERE {column} < ? LIMIT ?)")
     total = 0
+    loop = asyncio.get_running_loop()
     while True:
         async with lock:
+            began = loop.time()
             await begin_immediate(db)
             try:
                 cursor = await db.execute(sql, (before, chunk))
@@ -44,4 +49,4 @@ async def delete_older(db: aiosqlite.Connection, lock: asyncio.Lock, table: str,
         total += count
         if count < chunk:
             return total
-        await asyncio.sleep(pause)  # the turn path's group commit is first in line for the lock
+        await asyncio.sleep(max(MIN_PAUSE_SECONDS, loop.time() - began))
