@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 RUN_STAMP := $(VENV)/.installed-run
 ARGS ?=
 
-.PHONY: run test lint typecheck install clean bench browser
+.PHONY: run test lint typecheck install clean bench browser postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,18 @@ browser:
 	  echo "could not install chromium: the browser test will be skipped" >&2; \
 	fi
 
-test: lint browser
+# The PostgreSQL tests start a throwaway server with Debian's binaries (initdb, pg_ctl in
+# /usr/lib/postgresql/<ver>/bin). Installed from Debian's packages when missing; if that fails
+# the PostgreSQL tests fail with the reason (DVCBOT_SKIP_POSTGRES=1 skips them on purpose).
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1 \
+	    && command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=""; if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; fi; \
+	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    postgresql >/dev/null; } || echo "could not install postgresql" >&2; \
+	fi
+
+test: lint browser postgres
 	$(BIN)/dvcbot kb check
 	$(BIN)/python -m pytest -q $(ARGS)
 

@@ -13,7 +13,7 @@ from bot.core.assistant import Assistant
 from bot.core.brain import Brain, build_brain, source_stamp
 from bot.knowledge.loader import KnowledgeError
 from bot.privacy.pseudonym import Pseudonymizer, load_or_create_key
-from bot.storage.sqlite import SQLiteStore
+from bot.storage.factory import open_store
 
 log = logging.getLogger(__name__)
 RELOAD_EVERY_SECONDS = 5.0
@@ -27,14 +27,14 @@ def key_file_for(db_path: str) -> Path:
 @contextlib.asynccontextmanager
 async def open_assistant(config: Config, secrets: Secrets | None = None
                          ) -> AsyncIterator[Assistant]:
-    """Open the SQLite store and yield a ready Assistant; close everything after.
+    """Open the configured store (SQLite, or PostgreSQL) and yield a ready Assistant.
 
     Raises:
         KnowledgeError: the bundled or configured YAML is invalid.
     """
     secrets = secrets or Secrets.from_env()
     brain = build_brain(config)
-    store = SQLiteStore(config.storage.path)
+    store = open_store(config, secrets)
     await store.open()
     try:
         key = load_or_create_key(secrets.pseudonym_key, key_file_for(config.storage.path))

@@ -22,6 +22,7 @@ from bot.knowledge.loader import KnowledgeError, catalogue_problems
 from bot.offices import cli as offices_cli
 from bot.privacy.logfilter import install as install_log_redaction
 from bot.staff import cli as staff_cli
+from bot.storage.base import StoreUnavailable
 from bot.yamlio import YamlError
 
 log = logging.getLogger(__name__)
@@ -330,6 +331,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except YamlError as exc:  # a setting only checked when a channel is built
         print(f"{exc}", file=sys.stderr)
         return 2
+    except StoreUnavailable as exc:  # the database cannot be reached or opened
+        print(f"{exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

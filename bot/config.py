@@ -12,6 +12,7 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from bot.datapaths import bundled_dir
 from bot.yamlio import LineDict, YamlError, load_file
@@ -21,10 +22,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass
 class StorageConfig:
-    """Where the SQLite file lives and how long logs are kept."""
+    """Where the SQLite file (or the PostgreSQL database) lives and how long logs are kept."""
 
     path: str = "data/dvcbot.sqlite3"
     retention_days: int = 365
+    url: str = ""  # postgresql://user@host/db: PostgreSQL instead of the SQLite file
 
 
 @dataclass
@@ -155,6 +157,7 @@ class Secrets:
     zalo_oa_refresh_token: str = ""
     zalo_oa_access_token: str = ""
     pseudonym_key: str = ""
+    database_url: str = ""  # DVCBOT_DATABASE_URL: full PostgreSQL URL, overrides storage.url
 
     @classmethod
     def from_env(cls, env: typing.Mapping[str, str] | None = None) -> Secrets:
@@ -273,5 +276,20 @@ def load_config(path: str | Path | None) -> Config:
         raise ConfigError(path, _line_of(data, "catalog.levels"),
                           f"catalog.levels: {bad_levels[0]!r} is not one of "
                           f"{', '.join(_CATALOG_LEVELS)}")
+    _check_storage_url(path, data, config.storage.url)
     config.source = str(path)
     return config
+
+
+def _check_storage_url(path: str | Path, data: LineDict, url: str) -> None:
+    """storage.url: a PostgreSQL URL without a password (secrets never live in the file)."""
+    if not url:
+        return
+    line = _line_of(data, "storage.url")
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(path, line, "storage.url: must start with postgresql://")
+    parts = urlsplit(url)
+    if parts.password is not None or "password" in parse_qs(parts.query):
+        raise ConfigError(path, line, "storage.url: a password must not be written in the "
+                          "config file; put it in DVCBOT_DATABASE_URL (the full URL), "
+                          "PGPASSWORD or ~/.pgpass")

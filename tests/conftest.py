@@ -134,3 +134,28 @@ def kb_copy(tmp_path: Path) -> KbCopy:
         f"knowledge_dir: {knowledge}\nflows_dir: {flows}\nlog_level: WARNING\n"
         f"storage:\n  path: {db}\n", encoding="utf-8")
     return KbCopy(tmp_path, knowledge, flows, config_path, db)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL server for the whole session (tests/pgcluster.py)."""
+    import os
+
+    from tests import pgcluster
+    if os.environ.get(pgcluster.SKIP_ENV) == "1":
+        pytest.skip(f"{pgcluster.SKIP_ENV}=1: PostgreSQL tests skipped on request")
+    try:
+        cluster = pgcluster.start_cluster()
+    except pgcluster.PostgresUnavailable as exc:
+        pytest.fail(f"PostgreSQL could not be started for the tests: {exc}\n"
+                    f"(install it with `make postgres`, or set {pgcluster.SKIP_ENV}=1 to skip)",
+                    pytrace=False)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+async def pg_url(pg_cluster) -> str:
+    """The URL (with password) of a new, empty database on the session's server."""
+    from tests import pgcluster
+    return await pgcluster.fresh_database(pg_cluster)

@@ -18,9 +18,9 @@ from bot.reports.model import load_report
 from bot.reports.render import render
 from bot.reports.times import iso_times
 from bot.reports.window import parse_window
-from bot.storage.base import ReportQuery
+from bot.storage.base import ReportQuery, Store
+from bot.storage.factory import database_url, open_store
 from bot.storage.queries import EXPORT_COLUMNS
-from bot.storage.sqlite import SQLiteStore
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +43,11 @@ def make_query(since: str | None, until: str | None, channel: str | None,
     return ReportQuery(since=start, until=end, channel=channel or None, team=team or None)
 
 
-async def _open(config: Config) -> SQLiteStore:
+async def _open(config: Config) -> Store:
     path = config.storage.path
-    if path != ":memory:" and not Path(path).exists():
+    if not database_url(config) and path != ":memory:" and not Path(path).exists():
         raise CommandError(f"no database at {path}: nothing has been logged yet")
-    store = SQLiteStore(path)
+    store = open_store(config)
     await store.open()
     return store
 

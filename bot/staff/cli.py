@@ -11,7 +11,7 @@ from typing import Any
 from bot.config import Config
 from bot.staff import accounts
 from bot.staff.store import staff_store
-from bot.storage.sqlite import SQLiteStore
+from bot.storage.factory import open_store
 
 
 def register(sub: Any) -> None:
@@ -39,7 +39,7 @@ def _password(args: argparse.Namespace) -> str:
 
 
 async def _run(args: argparse.Namespace, config: Config, password: str) -> int:
-    store = SQLiteStore(config.storage.path)
+    store = open_store(config)
     await store.open()
     try:
         staff = staff_store(store)

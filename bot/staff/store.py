@@ -141,7 +141,8 @@ class SQLiteStaff:
         where, params = _day_where(query)
         return Summary(
             [tuple(r) for r in await self._all(
-                f"SELECT channel, outcome, SUM(n) FROM daily_turns{where} GROUP BY 1, 2",
+                f"SELECT channel, outcome, SUM(n) FROM daily_turns{where}"
+                " GROUP BY 1, 2 ORDER BY 1, 2",
                 params)],
             [tuple(r) for r in await self._all(
                 f"SELECT topic, outcome, SUM(n) FROM daily_turns{where} AND topic != ''"
@@ -219,6 +220,9 @@ def staff_store(store: Store) -> Any:
         elif isinstance(store, MemoryStore):
             found = memstore.MemoryStaff(store)
         else:
-            raise NotImplementedError(f"no staff tables in {type(store).__name__}")
+            from bot.staff.pgstore import PostgresStaff, PostgresStore  # (import cycle)
+            if not isinstance(store, PostgresStore):
+                raise NotImplementedError(f"no staff tables in {type(store).__name__}")
+            found = PostgresStaff(store)
         setattr(store, "_staff_side", found)  # noqa: B010 - one staff side per store
     return found

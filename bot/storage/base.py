@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import logging
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,10 @@ log = logging.getLogger(__name__)
 def undelivered(channel: str, update_id: str) -> None:
     """Log replies given up on (too old or too many attempts)."""
     log.warning("outbox: replies to %s update %s given up, undelivered", channel, update_id)
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot be opened (unreachable, refused, wrong schema); says which, safely."""
 
 
 @dataclass(frozen=True)
@@ -196,3 +201,9 @@ class Store(abc.ABC):
             Rows deleted per table.
         """
         raise NotImplementedError(f"{type(self).__name__} cannot purge")
+
+    def export_rows(self, table: str, query: ReportQuery
+                    ) -> AsyncGenerator[tuple[Any, ...], None]:
+        """Rows of `turns` or `feedback` within the filters, oldest first (see
+        queries.EXPORT_COLUMNS); SQL stores implement it as an async generator."""
+        raise NotImplementedError(f"{type(self).__name__} cannot export")

@@ -21,6 +21,8 @@ from bot.privacy.pseudonym import Pseudonymizer
 from bot.staff import accounts
 from bot.staff.serve import attach
 from bot.staff.store import staff_store
+from bot.storage.base import Store
+from bot.storage.postgres import PostgresStore
 from bot.storage.sqlite import SQLiteStore
 from tests.conftest import FLOWS_DIR, KNOWLEDGE_DIR, TEST_KEY
 
@@ -40,15 +42,23 @@ class Console:
 
 
 @pytest.fixture
-async def console(tmp_path: Path) -> AsyncIterator[Console]:
-    """Staff console on a copy of the knowledge base (learned.yaml is written there)."""
+async def console(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Console]:
+    """Staff console on a copy of the knowledge base (learned.yaml is written there).
+
+    On SQLite; `@pytest.mark.parametrize("console", ["postgres"], indirect=True)` runs a test
+    on a fresh PostgreSQL database instead.
+    """
     kdir = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE_DIR, kdir)
     config = Config(knowledge_dir=str(kdir), flows_dir=str(FLOWS_DIR),
                     staff=StaffConfig(enabled=True))
     config = dataclasses.replace(config, http=dataclasses.replace(config.http, port=0))
     config.storage.path = str(tmp_path / "db.sqlite3")
-    store = SQLiteStore(config.storage.path)
+    store: Store = SQLiteStore(config.storage.path)
+    if getattr(request, "param", "sqlite") == "postgres":
+        from tests import pgcluster
+        store = PostgresStore(await pgcluster.fresh_database(request.getfixturevalue(
+            "pg_cluster")))
     await store.open()
     assistant = Assistant(build_brain(config), store, config, Pseudonymizer(TEST_KEY))
     http = HttpServer("127.0.0.1", 0)

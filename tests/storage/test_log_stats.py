@@ -13,20 +13,21 @@ from bot.storage.base import Commit, ReportQuery, TurnRecord
 from bot.storage.memory import MemoryStore
 from bot.storage.queries import week_of
 from bot.storage.sqlite import SQLiteStore
+from tests.storage.kinds import make_store
 
 LOG = generate(6000, seed=3)
 T0 = LOG.turns[0].ts
 
 
-@pytest.fixture
-async def stores(tmp_path: Path):
-    sqlite_store = SQLiteStore(tmp_path / "log.sqlite3")
-    await sqlite_store.open()
+@pytest.fixture(params=["sqlite", "postgres"])
+async def stores(request: pytest.FixtureRequest, tmp_path: Path):
+    """(a SQL store of each kind, the pure-Python twin), both holding LOG."""
+    sql_store = await make_store(request.param, tmp_path, request)
     memory = MemoryStore()
-    for store in (sqlite_store, memory):
+    for store in (sql_store, memory):
         await store.append_log(LOG.turns, LOG.feedback, LOG.referrals)
-    yield sqlite_store, memory
-    await sqlite_store.close()
+    yield sql_store, memory
+    await sql_store.close()
 
 
 QUERIES = [
