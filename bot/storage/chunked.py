@@ -13,10 +13,6 @@ from bot.storage.batch import begin_immediate
 CHUNK_ROWS = 200  # one transaction deletes at most this many rows (a few milliseconds)
 MIN_PAUSE_SECONDS = 0.002
 
-# (table, time column): every table the purge empties of old rows. Names are ours, not input.
-LOG_TABLES = (("turns", "ts"), ("feedback", "ts"), ("referrals", "ts"),
-              ("sessions", "updated_at"))
-
 
 async def delete_older(db: aiosqlite.Connection, lock: asyncio.Lock, table: str, column: str,
                        before: float, chunk: int = CHUNK_ROWS) -> int:
@@ -30,7 +26,7 @@ async def delete_older(db: aiosqlite.Connection, lock: asyncio.Lock, table: str,
     Returns:
         Rows deleted.
     """
-    sql = (f"DELETE FROM {table} WHERE rowid IN "  # noqa: S608 - names from LOG_TABLES/ours
+    sql = (f"DELETE FROM {table} WHERE rowid IN "  # noqa: S608 - names are ours (queries.PURGED)
            f"(SELECT rowid FROM {table} WHERE {column} < ? LIMIT ?)")
     total = 0
     loop = asyncio.get_running_loop()

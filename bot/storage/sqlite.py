@@ -202,7 +202,7 @@ class SQLiteStore(Store):
     async def purge(self, before: float) -> dict[str, int]:
         """Delete old rows in small transactions (bot/storage/chunked.py): turns go on."""
         deleted = {table: await chunked.delete_older(self.db, self._write, table, column, before)
-                   for table, column in chunked.LOG_TABLES}
+                   for table, column in queries.PURGED}
         forget = time.time() - UPDATE_MEMORY_SECONDS
         await chunked.delete_older(self.db, self._write, "processed_updates", "ts", forget)
         await chunked.delete_older(self.db, self._write, "outbox", "created_at", forget)
