@@ -9,7 +9,8 @@ from tests import pgcluster
 
 def test_a_missing_postgresql_is_reported_with_what_to_do(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setattr(pgcluster, "find_bindir", lambda: tmp_path / "no-such-bin")
-    with pytest.raises(pgcluster.PostgresUnavailable, match=r"initdb failed|cannot run PostgreSQL"):
+    with pytest.raises(pgcluster.PostgresUnavailable,
+                       match=r"initdb failed|cannot run PostgreSQL"):
         pgcluster.start_cluster()
     monkeypatch.undo()
     assert (pgcluster.find_bindir() / "pg_ctl").exists()  # this machine has one
