@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from bot.webhook.connections import HEADER_SECONDS, MAX_CONNECTIONS, ConnectionGuard
+
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 MAX_CONCURRENT_REQUESTS = 256
@@ -16,9 +18,11 @@ KEEPALIVE_SECONDS = 15.0  # an idle connection is closed after this
 class HttpServer:
     """Collects routes from every channel, then serves them on one host and port."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, *, header_seconds: float = HEADER_SECONDS,
+                 max_connections: int = MAX_CONNECTIONS) -> None:
         self.host = host
         self.port = port
+        self.guard = ConnectionGuard(header_seconds, max_connections)
         self.app = web.Application(client_max_size=1024 * 1024,
                                    middlewares=[self._limit])
         self._slots = MAX_CONCURRENT_REQUESTS
@@ -48,10 +52,12 @@ class HttpServer:
                         request.path)
             return web.Response(status=503)
         self._slots -= 1
+        self.guard.request_started(request)
         try:
             return await handler(request)
         finally:
             self._slots += 1
+            self.guard.request_done(request)
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         handler = self._handlers.get((request.method, request.path))
@@ -93,6 +99,8 @@ class HttpServer:
                                      keepalive_timeout=KEEPALIVE_SECONDS,
                                      max_line_size=8190, max_field_size=8190)
         await self._runner.setup()
+        assert self._runner.server is not None
+        self.guard.install(self._runner.server)
         await web.TCPSite(self._runner, self.host, self.port).start()
         log.info("HTTP server on %s:%s serving %s", self.host, self.bound_port,
                  ", ".join(self.routes))

@@ -116,10 +116,28 @@ def render_facts(facts: tuple[DatedFact, ...], day: dt.date) -> str:
     return "\n".join(sourced + plain)
 
 
+# (id of the topic, day) -> (the topic, its version for that day): a topic is immutable and
+# asked about many times a day; holding the topic itself keeps its id from being reused.
+_DAY_CACHE: dict[tuple[int, dt.date], tuple[Topic, Topic]] = {}
+_DAY_CACHE_MAX = 1024
+
+
 def for_day(topic: Topic, day: dt.date) -> Topic:
     """The topic with each dated facet written out as it stands on `day`."""
     if not topic.dated:
         return topic
+    key = (id(topic), day)
+    cached = _DAY_CACHE.get(key)
+    if cached is not None and cached[0] is topic:
+        return cached[1]
+    if len(_DAY_CACHE) >= _DAY_CACHE_MAX:
+        _DAY_CACHE.clear()  # a new day, or knowledge reloaded: start afresh
+    result = _written_out(topic, day)
+    _DAY_CACHE[key] = (topic, result)
+    return result
+
+
+def _written_out(topic: Topic, day: dt.date) -> Topic:
     facets = dict(topic.facets)
     for name, facts in topic.dated.items():
         text = render_facts(facts, day)

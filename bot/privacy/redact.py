@@ -193,9 +193,28 @@ def scrub(value: Any) -> Any:
         The same structure with each string redacted (keys are kept as they are).
     """
     if isinstance(value, str):
-        return redact(value).text
+        return _scrub_text(value)
     if isinstance(value, dict):
         return {k: scrub(v) for k, v in value.items()}
     if isinstance(value, list):
         return [scrub(v) for v in value]
     return value
+
+
+# Strings redaction leaves unchanged (button labels, payloads, flow ids: the bot's own text,
+# scrubbed again on every turn). Redaction is a pure function, so a clean string stays clean;
+# nothing personal is kept here, since only strings in which nothing was found are.
+_CLEAN: dict[str, None] = {}
+_CLEAN_MAX = 4096
+_CLEAN_LONGEST = 300
+
+
+def _scrub_text(text: str) -> str:
+    if text in _CLEAN:
+        return text
+    result = redact(text)
+    if not result.kinds and result.text == text and len(text) <= _CLEAN_LONGEST:
+        if len(_CLEAN) >= _CLEAN_MAX:
+            del _CLEAN[next(iter(_CLEAN))]
+        _CLEAN[text] = None
+    return result.text

@@ -14,7 +14,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage import cluster_sql, daily, queries, queue_sql
+from bot.storage import chunked, cluster_sql, daily, queries, queue_sql
 from bot.storage.base import (
     CLAIM_SECONDS,
     Commit,
@@ -224,14 +224,17 @@ class SQLiteStore(Store):
         return await daily.log_stats(await self._read_db(), query)
 
     async def purge(self, before: float) -> dict[str, int]:
+        """Delete old rows in small transactions (bot/storage/chunked.py): turns go on."""
+        deleted = {table: await chunked.delete_older(self.db, self._write, table, column, before)
+                   for table, column in queries.PURGED}
+        forget = time.time() - UPDATE_MEMORY_SECONDS
+        await chunked.delete_older(self.db, self._write, "processed_updates", "ts", forget)
+        await chunked.delete_older(self.db, self._write, "outbox", "created_at", forget)
         async with self._write:
             await begin_immediate(self.db)
-            try:
-                deleted = await queries.purge(self.db, before)
-                await self.db.execute("DELETE FROM processed_updates WHERE ts < ?",
-                                      (time.time() - UPDATE_MEMORY_SECONDS,))
-                await self.db.execute("DELETE FROM outbox WHERE created_at < ?",
-                                      (time.time() - UPDATE_MEMORY_SECONDS,))
+            try:  # the cut day's miss examples must not outlive their turns (v005)
+                for sql, params in queries.misses_refresh(before):
+                    await self.db.execute(sql, params)
                 await self.db.execute("COMMIT")
             except BaseException:
                 await self.db.execute("ROLLBACK")

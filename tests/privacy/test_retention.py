@@ -72,3 +72,30 @@ async def test_the_background_task_purges_at_start_up() -> None:
         assert not task.done()
     assert [t.text for t in store.turns] == ["cau hoi moi"]
     assert task.cancelled()
+
+
+async def test_a_big_purge_lets_citizens_turns_in_between_its_chunks(tmp_path: Path) -> None:
+    from bot.storage.chunked import CHUNK_ROWS
+
+    store = SQLiteStore(tmp_path / "big.sqlite3")
+    await store.open()
+    old = [TurnRecord(NOW - 400 * DAY + i, "test", f"u{i}", "text", "cu", "cu", "miss")
+           for i in range(CHUNK_ROWS * 20)]
+    await store.append_log(old)
+    order: list[str] = []
+
+    async def purge() -> None:
+        await purge_once(store, 365, now=NOW)
+        order.append("purge")
+
+    async def turn() -> None:
+        await asyncio.sleep(0)  # the purge has started
+        new = TurnRecord(NOW, "test", "citizen", "text", "moi", "moi", "answer")
+        await store.commit(Commit("citizen", "test", {"updated": NOW}, new, update_id="t1"))
+        order.append("turn")
+
+    await asyncio.gather(purge(), turn())
+    stats = await store.log_stats(ReportQuery())
+    await store.close()
+    assert order == ["turn", "purge"]  # committed while the purge still had chunks to go
+    assert stats.turns == 1

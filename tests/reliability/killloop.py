@@ -13,10 +13,12 @@ import os
 import random
 import sqlite3
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from tests.fakes.telegram_api import FakeBotAPI
+from tests.reliability.flowwalk import FlowReport, check, make_walkers, walk
 
 DVCBOT = os.environ.get("DVCBOT_BIN") or str(Path(sys.executable).with_name("dvcbot"))
 FIRST_CHAT = 50_000
@@ -34,6 +36,7 @@ class KillReport:
     answered_twice: int
     lost: int  # confirmed, yet never logged nor answered
     pending_inbox: int
+    flows: FlowReport
 
     def lines(self) -> list[str]:
         return [f"kills: {self.kills}  updates sent: {self.sent}",
@@ -41,7 +44,8 @@ class KillReport:
                 f"logged: {self.logged}  answered: {self.answered}  "
                 f"answered twice: {self.answered_twice}",
                 f"confirmed but lost (never logged nor answered): {self.lost}",
-                f"left in the inbox: {self.pending_inbox}"]
+                f"left in the inbox: {self.pending_inbox}",
+                self.flows.line()]
 
 
 async def _start(fake: FakeBotAPI, workdir: Path, extra_env: dict[str, str] | None = None
@@ -62,7 +66,7 @@ async def _start(fake: FakeBotAPI, workdir: Path, extra_env: dict[str, str] | No
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
 
 
-async def _settle(fake: FakeBotAPI, last_id: int, seconds: float) -> None:
+async def _settle(fake: FakeBotAPI, last_id: Callable[[], int], seconds: float) -> None:
     """Wait until every update is confirmed and nothing was sent for a while."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
@@ -71,7 +75,7 @@ async def _settle(fake: FakeBotAPI, last_id: int, seconds: float) -> None:
         now_count = len(fake.calls)
         if now_count != count:
             quiet_since, count = loop.time(), now_count
-        if fake.confirmed_offset > last_id and loop.time() - quiet_since > 2.0:
+        if fake.confirmed_offset > last_id() and loop.time() - quiet_since > 2.0:
             return
         await asyncio.sleep(0.2)
 
@@ -87,13 +91,18 @@ def _logged(db: Path) -> tuple[set[int], int]:
     return ids, int(pending)
 
 
-async def kill_loop(workdir: Path, kills: int, per_round: int, seed: int = 1) -> KillReport:
+async def kill_loop(workdir: Path, kills: int, per_round: int, seed: int = 1,
+                    walkers: int = 5) -> KillReport:
     """Send `per_round` updates, SIGKILL the bot at a random moment, `kills` times; then
-    run it once more to the end and count."""
+    run it once more to the end and count. Meanwhile `walkers` citizens walk guided flows,
+    one step per round."""
     rng = random.Random(seed)
     fake = FakeBotAPI()
     await fake.start()
     chats: dict[int, int] = {}
+    flow_citizens = make_walkers(walkers, kills + 1, rng)
+    rounds = [0]
+    walking = asyncio.create_task(walk(fake, flow_citizens, lambda: rounds[0]))
     try:
         for _ in range(kills):
             process = await _start(fake, workdir)
@@ -105,13 +114,17 @@ async def kill_loop(workdir: Path, kills: int, per_round: int, seed: int = 1) ->
                 await fake.wait_for("sendMessage", count=target, timeout=60)
             process.kill()
             await process.wait()
+            rounds[0] += 1
         process = await _start(fake, workdir)
         try:
-            await _settle(fake, max(chats), 120)
+            await _settle(fake, lambda: max([*chats, *(u for w in flow_citizens
+                                                        for u in w.update_ids)]), 120)
         finally:
+            walking.cancel()
             process.terminate()
             await process.wait()
     finally:
+        walking.cancel()
         await fake.close()
     logged, pending = _logged(workdir / "bot.sqlite3")
     confirmed = {u for u in chats if u < fake.confirmed_offset}
@@ -121,4 +134,4 @@ async def kill_loop(workdir: Path, kills: int, per_round: int, seed: int = 1) ->
         answered=sum(1 for n in replies.values() if n >= 1),
         answered_twice=sum(1 for n in replies.values() if n >= 2),
         lost=sum(1 for u in confirmed if u not in logged and replies[u] == 0),
-        pending_inbox=pending)
+        pending_inbox=pending, flows=check(fake, flow_citizens))

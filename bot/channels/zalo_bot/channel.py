@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hmac
 import logging
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bot.channels.zalo_bot import inbox
 from bot.channels.zalo_bot.api import ZaloBotApi, ZaloBotError
 from bot.channels.zalo_bot.tasks import BackgroundTasks
 from bot.channels.zalo_bot.text import split_text
@@ -20,6 +22,7 @@ from bot.core.assistant import Assistant
 from bot.core.locks import KeyedLocks
 from bot.core.models import numbered_text
 from bot.httpserver import HttpServer
+from bot.storage.base import Store
 from bot.webhook.guard import Refused, parse_object, read_body
 
 log = logging.getLogger(__name__)
@@ -98,7 +101,21 @@ class ZaloBotChannel:
         else:
             with contextlib.suppress(ZaloBotError, TimeoutError):
                 await self.api.call("deleteWebhook")  # getUpdates fails while one is set
+        await self._replay()
+        if self.config.mode != "webhook":
             self._poller = asyncio.create_task(self._poll())
+
+    async def _replay(self) -> None:
+        """Handle first the updates stored but not handled before the last stop or crash."""
+        waiting = await inbox.pending(self._store())
+        for key, update in waiting:
+            self.tasks.spawn(self.process(update, key))
+        if waiting:
+            log.info("zalo-bot: %d update(s) received before the restart handled first",
+                     len(waiting))
+
+    def _store(self) -> Store | None:
+        return getattr(self._assistant, "store", None)  # test doubles may have none
 
     async def _log_identity(self) -> None:
         try:
@@ -145,9 +162,11 @@ class ZaloBotChannel:
                 # otherwise be polled in a tight loop.
                 await asyncio.sleep(1.0)
             for update in updates:
-                # In the background: a citizen whose replies wait (rate limit, slow network)
-                # must not hold up the others; the per-chat lock keeps each chat in order.
-                self.tasks.spawn(self.process(update))
+                # Stored before the next poll (which the platform takes as confirmation);
+                # handled in the background: a citizen whose replies wait (rate limit, slow
+                # network) must not hold up the others; the per-chat lock keeps the order.
+                key = await inbox.keep(self._store(), update)
+                self.tasks.spawn(self.process(update, key))
 
     async def webhook(self, request: web.Request) -> web.Response:
         """POST handler: check the secret header, acknowledge, process in the background."""
@@ -163,19 +182,36 @@ class ZaloBotChannel:
         update = unwrap(body)
         if not isinstance(update, dict):
             return web.json_response({"ok": False}, status=400)
-        self.tasks.spawn(self.process(update))
+        key = await inbox.keep(self._store(), update)  # stored before the 200 confirms it
+        self.tasks.spawn(self.process(update, key))
         return web.json_response({"ok": True})
 
-    async def process(self, update: dict[str, Any]) -> None:
+    async def process(self, update: dict[str, Any], key: str | None = None) -> None:
         """Handle one update and send the replies, one citizen at a time, in order.
 
         Args:
             update: the decoded update (already unwrapped).
+            key: its inbox key, forgotten once handled.
         """
+        cancelled = False
+        try:
+            await self._process(update, key)
+        except asyncio.CancelledError:
+            cancelled = True  # stopped mid-way: the row stays, handled at the next start
+            raise
+        finally:
+            if key is not None and not cancelled:
+                await inbox.done(self._store(), key)
+
+    async def _process(self, update: dict[str, Any], key: str | None) -> None:
         inbound = parse_update(update)
         if inbound is None or self._assistant is None:
             log.debug("zalo-bot: ignoring update %s", update.get("event_name"))
             return
+        if inbound.incoming.update_id is None and key is not None:
+            # No message id: the digest key makes a redelivery answered once.
+            inbound = dataclasses.replace(inbound, incoming=dataclasses.replace(
+                inbound.incoming, update_id=key))
         async with self._locks.hold(inbound.chat_id):
             replies = await self._assistant.handle(inbound.incoming)
             await self._send(inbound, [numbered_text(r) for r in replies])
