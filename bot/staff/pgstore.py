@@ -1,5 +1,4 @@
 """Staff data on PostgreSQL: the SQLite staff queries run on the PostgresStore's pool."""
-# ruff: noqa: S608 - every value is bound; only constant fragments are assembled.
 
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ from typing import Any
 import asyncpg
 
 from bot.staff.store import SQLiteStaff
-from bot.storage.base import ReportQuery
 from bot.storage.dialect import POSTGRES
 from bot.storage.postgres import PostgresStore
 from bot.storage.postgres.queue import affected
@@ -19,6 +17,8 @@ class PostgresStaff(SQLiteStaff):
 
     Reads and writes take a pooled connection each, so the console never queues behind turns.
     """
+
+    dialect = POSTGRES
 
     def __init__(self, store: PostgresStore) -> None:
         self.store = store  # type: ignore[assignment]  # SQLiteStaff's attribute, another store
@@ -32,15 +32,3 @@ class PostgresStaff(SQLiteStaff):
             return affected(await self.pg.pool.execute(POSTGRES.sql(sql), *params))
         except asyncpg.UniqueViolationError as exc:  # an account or team that exists
             raise ValueError(f"{params[0]!r} exists") from exc
-
-    async def feedback(self, query: ReportQuery) -> list[tuple[str | None, str | None, int, int]]:
-        conds: list[str] = ["1 = 1"]
-        params: list[Any] = []
-        for cond, value in (("ts >= ?", query.since), ("ts < ?", query.until),
-                            ("channel = ?", query.channel), ("referral = ?", query.team)):
-            if value:
-                conds.append(cond)
-                params.append(value)
-        up, down = POSTGRES.count_if("rating > 0"), POSTGRES.count_if("rating < 0")
-        return await self._all(f"SELECT topic, flow_id, {up}, {down} FROM feedback WHERE "
-                               + " AND ".join(conds) + " GROUP BY 1, 2", params)

@@ -15,6 +15,7 @@ from bot.staff import memstore
 from bot.staff.records import DAY, SUSPECT_SCAN_DAYS, Account, Summary, day_number
 from bot.storage import queries
 from bot.storage.base import ReportQuery, Store
+from bot.storage.dialect import SQLITE, Dialect
 from bot.storage.memory import MemoryStore
 from bot.storage.sqlite import SQLiteStore
 
@@ -39,6 +40,8 @@ def _day_where(query: ReportQuery) -> tuple[str, list[Any]]:
 
 class SQLiteStaff:
     """Staff tables of an open SQLiteStore (migration v003)."""
+
+    dialect: Dialect = SQLITE
 
     def __init__(self, store: SQLiteStore) -> None:
         self.store = store
@@ -160,7 +163,7 @@ class SQLiteStaff:
             " GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3 LIMIT ?", [*params, limit])]
 
     async def feedback(self, query: ReportQuery) -> list[tuple[str | None, str | None, int, int]]:
-        return [tuple(r) for r in await self._all(*_feedback_sql(query))]
+        return [tuple(r) for r in await self._all(*_feedback_sql(query, self.dialect))]
 
     async def users(self, query: ReportQuery) -> int:
         """Distinct citizens (pseudonymous keys) in the window, as in the report's totals."""
@@ -199,7 +202,7 @@ class SQLiteStaff:
                                " rating < 0 AND ts >= ? AND ts < ?", (start, end))
 
 
-def _feedback_sql(query: ReportQuery) -> tuple[str, list[Any]]:
+def _feedback_sql(query: ReportQuery, dialect: Dialect) -> tuple[str, list[Any]]:
     conds: list[str] = ["1 = 1"]
     params: list[Any] = []
     for cond, value in (("ts >= ?", query.since), ("ts < ?", query.until),
@@ -207,7 +210,8 @@ def _feedback_sql(query: ReportQuery) -> tuple[str, list[Any]]:
         if value:
             conds.append(cond)
             params.append(value)
-    return ("SELECT topic, flow_id, SUM(rating > 0), SUM(rating < 0) FROM feedback WHERE "
+    up, down = dialect.count_if("rating > 0"), dialect.count_if("rating < 0")
+    return (f"SELECT topic, flow_id, {up}, {down} FROM feedback WHERE "
             + " AND ".join(conds) + " GROUP BY 1, 2", params)
 
 
