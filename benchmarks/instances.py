@@ -29,6 +29,7 @@ from bot.core.brain import build_brain
 from bot.core.models import Incoming
 from bot.privacy.pseudonym import Pseudonymizer
 from bot.storage.memory import MemoryStore
+from tests.cluster.twoproc import wait_ready
 from tests.conftest import bundled_config
 from tests.fakes.telegram_api import FakeBotAPI
 
@@ -116,18 +117,6 @@ async def start_instances(fake: FakeBotAPI, workdir: Path, count: int, storage: 
     return processes, urls
 
 
-async def wait_ready(session: aiohttp.ClientSession, url: str, seconds: float = 120) -> None:
-    """Until the webhook route answers (403 without the secret)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with contextlib.suppress(aiohttp.ClientError):
-            async with session.post(url, json={}) as response:
-                if response.status == 403:
-                    return
-        await asyncio.sleep(0.2)
-    raise TimeoutError(f"{url} never came up")
-
-
 @dataclass
 class Load:
     """Latencies (ms) of the answered turns, the unanswered ones, and the wall time."""
@@ -171,7 +160,7 @@ async def drive(fake: TimedBotAPI, urls: list[str], citizens: int, messages: int
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as session:
         for url in urls:
-            await wait_ready(session, url)
+            await wait_ready(session, url, seconds=120)
         start = time.perf_counter()
         await asyncio.gather(*(citizen(fake, session, urls, first + n, counts, messages, load)
                                for n in range(citizens)))
