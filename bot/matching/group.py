@@ -18,6 +18,9 @@ CANDIDATES = 40
 # Character-level comparison (the costliest signal) only for the best of them by words.
 FUZZY_TOP = 8
 COVERAGE_FLOOR = 0.7
+# Weight of a term a situation lends (bot/matching/situations.py), as a share of its own: it
+# explains the citizen's words without adding to what the question asks.
+LENT_SHARE = 0.6
 
 
 class ScoreWeights(Protocol):
@@ -91,7 +94,8 @@ class EntryGroup:
         return other.stats.weight(term)
 
     def scores(self, query: Sequence[str], content: str, w: ScoreWeights, outside: bool,
-               other: EntryGroup | None = None) -> dict[str, tuple[float, float, float]]:
+               other: EntryGroup | None = None, lent: Sequence[str] = ()
+               ) -> dict[str, tuple[float, float, float]]:
         """Raw scores of this group's candidates for a question.
 
         Args:
@@ -100,6 +104,8 @@ class EntryGroup:
             w: signal weights.
             outside: the question names a service nobody covers.
             other: the group whose word weights stand in for words unknown here.
+            lent: terms the question's situations lend it ("cấp lại" for "bị mất"): they
+                count when an entry holds them, but not in what the question asks.
 
         Returns:
             entry id → (score 0-100 before calibration, coverage, fuzzy ratio).
@@ -108,6 +114,9 @@ class EntryGroup:
         total = sum(weights.values())
         if not total:
             return {}
+        for term in lent:
+            if term not in weights and term in self.stats.idf:
+                weights[term] = LENT_SHARE * self.stats.weight(term)
         matched = self.candidates(weights)
         touched: set[int] = set()
         similarity = self.samples.similarity(weights, total, matched, touched)
@@ -116,7 +125,7 @@ class EntryGroup:
         fuzzy = self.samples.fuzzy(content, by_words, touched)
         raw: dict[str, tuple[float, float, float]] = {}
         for tid, mass in matched.items():
-            cov, sim, fz = mass / total, similarity.get(tid, 0.0), fuzzy.get(tid, 0.0)
+            cov, sim, fz = min(mass / total, 1.0), similarity.get(tid, 0.0), fuzzy.get(tid, 0.0)
             evidence = 1 - math.exp(-mass / (w.evidence * self.scale))
             score = 100 * (w.coverage * cov + w.similarity * sim + w.fuzzy * fz) * evidence
             raw[tid] = (score * (w.outside if outside else 1.0), cov, fz)

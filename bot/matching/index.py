@@ -14,6 +14,7 @@ from bot.matching.distinct import Distinct
 from bot.matching.entries import Entry, topic_entries
 from bot.matching.group import EntryGroup
 from bot.matching.ranking import calibrate, contains, doubt, fold_covered
+from bot.matching.situations import Situations
 from bot.matching.terms import terms
 from bot.matching.variants import Variants
 
@@ -134,6 +135,7 @@ class TopicIndex:
             if words:
                 self._outside[words[0]].append(words)
         self.topic_ids = tuple(kb.topics)
+        self.situations = Situations()
 
     def _docs(self, entries: list[Entry], expander: Normalizer, vocab: set[str]
               ) -> list[tuple[str, list[str], float, bool]]:
@@ -227,11 +229,12 @@ class TopicIndex:
         phrases = self.outside_phrases(text)
         outside = bool(phrases)
         query = terms(uncued, self._stop)
+        lent = self.situations.lent(tokens)
         raw: dict[str, tuple[float, float, float]] = {}
         for i, group in enumerate(self.groups):
             other = self.groups[0] if i else None  # curated words stand in for the catalogue
             scored = group.scores(query, " ".join(content), self.weights, outside and not i,
-                                  other)
+                                  other, lent if i else ())
             if i and outside:
                 self._outside_of_names(scored, phrases, content)
             raw.update(scored)
