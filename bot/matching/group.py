@@ -114,19 +114,39 @@ class EntryGroup:
         total = sum(weights.values())
         if not total:
             return {}
-        for term in lent:
-            if term not in weights and term in self.stats.idf:
-                weights[term] = LENT_SHARE * self.stats.weight(term)
-        matched = self.candidates(weights)
+        lent_weights = {t: LENT_SHARE * self.stats.weight(t) for t in lent
+                        if t not in weights and t in self.stats.idf}
+        matched = self.candidates({**weights, **lent_weights})
         touched: set[int] = set()
         similarity = self.samples.similarity(weights, total, matched, touched)
         by_words = heapq.nlargest(FUZZY_TOP, matched, key=lambda tid: (
             w.coverage * matched[tid] / total + w.similarity * similarity.get(tid, 0.0)))
         fuzzy = self.samples.fuzzy(content, by_words, touched)
+        factor = w.outside if outside else 1.0
         raw: dict[str, tuple[float, float, float]] = {}
+        boosted: dict[str, float] = {}
         for tid, mass in matched.items():
-            cov, sim, fz = min(mass / total, 1.0), similarity.get(tid, 0.0), fuzzy.get(tid, 0.0)
-            evidence = 1 - math.exp(-mass / (w.evidence * self.scale))
-            score = 100 * (w.coverage * cov + w.similarity * sim + w.fuzzy * fz) * evidence
-            raw[tid] = (score * (w.outside if outside else 1.0), cov, fz)
-        return raw
+            extra = sum(lw * self.stats.strength[t].get(tid, 0.0)
+                        for t, lw in lent_weights.items())
+            sim, fz = similarity.get(tid, 0.0), fuzzy.get(tid, 0.0)
+            plain = self._score(mass - extra, total, sim, fz, w)
+            raw[tid] = (plain * factor, min((mass - extra) / total, 1.0), fz)
+            boosted[tid] = self._score(mass, total, sim, fz, w) if extra else plain
+        return _reorder(raw, boosted) if lent_weights else raw
+
+    def _score(self, mass: float, total: float, sim: float, fz: float, w: ScoreWeights
+               ) -> float:
+        """The score (0-100) of an entry explaining `mass` of the question's `total`."""
+        cov = min(mass / total, 1.0)
+        evidence = 1 - math.exp(-mass / (w.evidence * self.scale))
+        return 100 * (w.coverage * cov + w.similarity * sim + w.fuzzy * fz) * evidence
+
+
+def _reorder(raw: dict[str, tuple[float, float, float]], boosted: dict[str, float]
+             ) -> dict[str, tuple[float, float, float]]:
+    """The entries in the order of their boosted scores, each taking the plain score (and
+    coverage) of that rank: lent words choose among the group's entries without raising the
+    group against the other one."""
+    slots = sorted(((score, cov) for score, cov, _ in raw.values()), reverse=True)
+    order = sorted(raw, key=lambda tid: (-boosted[tid], -raw[tid][0], tid))
+    return {tid: (*slot, raw[tid][2]) for tid, slot in zip(order, slots, strict=True)}

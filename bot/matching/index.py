@@ -12,6 +12,7 @@ from bot.language.facets import FacetDetector
 from bot.language.normalize import Normalizer, tokenize
 from bot.matching.distinct import Distinct
 from bot.matching.entries import Entry, topic_entries
+from bot.matching.fields import Fields
 from bot.matching.group import EntryGroup
 from bot.matching.ranking import calibrate, contains, doubt, fold_covered
 from bot.matching.situations import Situations
@@ -117,6 +118,7 @@ class TopicIndex:
         self.distinct = Distinct(self.entries, [e.id for e in curated],
                                  lambda text: self._terms(expander.expand(tokenize(text))),
                                  lambda word: last.weight(word, self.groups[0]))
+        self.fields = Fields(self.entries, [e.id for e in curated])
         # A keyword phrase ("căn cước", "sổ đỏ") names its topic outright; keyed by first word.
         self._named: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         for entry in entries:
@@ -241,6 +243,7 @@ class TopicIndex:
         codes = fold_covered(raw, self.covered, self.entries)
         self.variants.reorder(raw, tokens, content)
         self.distinct.prefer(raw, query, codes)
+        self.fields.second(raw, codes)
         # Calibration keeps the order, so only the best few become Candidates.
         shown = dict(sorted(raw.items(), key=lambda kv: (-kv[1][0], kv[0]))[:max(limit, SHOWN)])
         candidates = [Candidate(tid, round(min(max(s * doubt(tid, cov), 0.0), 100.0), 1),
