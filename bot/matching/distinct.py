@@ -23,6 +23,8 @@ SAMPLE_SHARE = 0.75  # word overlap (Jaccard) from which a question is a topic's
 # less: its field is the context the question shares with the topic.
 FIELD_GAIN = 5.0
 FIELD_NAMED = 0.6
+PHRASE_MASS = 5.0  # or it names a phrase of its own the topic's questions do not use
+OTHER_PHRASE_MASS = 14.0  # a procedure of another field needs a rarer phrase
 LOST_FACTOR = 1.5  # how much the topic's own words the procedure lacks count against it
 RECURRING = 2  # sample texts a word must appear in to be part of a topic's vocabulary
 TIE = 0.001  # the topic is put this share behind the procedure preferred to it
@@ -64,7 +66,7 @@ class Distinct:
             self._scope[tid] = self._listed[tid] | keywords
             self._samples[tid] = [frozenset(w for w in self._words(t.text) if " " not in w)
                                   for t in entry.texts if t.sample]
-            seen = Counter(w for sample in self._samples[tid] for w in sample)
+            seen = Counter(w for t in entry.texts if t.sample for w in set(self._words(t.text)))
             self._vocab[tid] = frozenset(w for w, n in seen.items() if n >= RECURRING)
 
     def _name(self, entry_id: str) -> frozenset[str]:
@@ -147,10 +149,18 @@ class Distinct:
         named = self._mass((words & name) - scope)
         need = min(self._mass(words - scope),
                    self._mass(t for t in name - scope if " " not in t))
-        if self._entries[other].field in self._fields[best]:
-            own = self._mass((words & name) - scope - self._vocab[best])
-            return gained >= FIELD_GAIN + LOST_FACTOR * lost and own >= FIELD_NAMED * need
-        return gained >= FIRST_GAIN and named - lost >= NAMED_SHARE * need
+        if gained >= FIRST_GAIN and named - lost >= NAMED_SHARE * need:
+            return True
+        field = self._entries[other].field in self._fields[best]
+        if gained < (FIELD_GAIN if field else FIRST_GAIN) + LOST_FACTOR * lost:
+            return False
+        own = (asked & name) - scope - self._vocab[best]
+        known = scope | self._vocab[best]
+        phrase = self._mass(t for t in own if " " in t and set(t.split()) <= words
+                            and not set(t.split()) <= known)
+        if not field:
+            return phrase >= OTHER_PHRASE_MASS
+        return phrase >= PHRASE_MASS or self._mass(own & words) >= FIELD_NAMED * need
 
     def _inside(self, asked: frozenset[str], other: str, listed: frozenset[str],
                 scope: frozenset[str]) -> bool:
