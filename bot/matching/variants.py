@@ -18,7 +18,8 @@ RECURRING = 2  # sample texts a word must appear in to be part of a topic's voca
 CLOSE_SHARE = 0.65  # a plain procedure overtakes an unnamed variant only from this close
 # Words that say where a procedure is done ("tại Công an cấp tỉnh", "thực hiện tại cấp xã"),
 # not which variant it is: a question need not name them to name the variant.
-AGENCY = frozenset(["tai", "thuc", "hien", "cap", "tinh", "xa", "huyen", "trung", "uong", "cong", "an"])
+AGENCY = frozenset(["tai", "thuc", "hien", "cap", "tinh", "xa", "huyen", "trung", "uong",
+                    "cong", "an"])
 _PREFIX = re.compile(r"^\s*thủ tục\s+", re.IGNORECASE)
 _PARENS = re.compile(r"\([^()]*\)")  # "(thực hiện tại cấp tỉnh)": the level, not a variant
 Raw = dict[str, tuple[float, float, float]]
