@@ -125,9 +125,10 @@ class EntryGroup:
         factor = w.outside if outside else 1.0
         raw: dict[str, tuple[float, float, float]] = {}
         boosted: dict[str, float] = {}
+        strength = self.stats.strength
         for tid, mass in matched.items():
-            extra = sum(lw * self.stats.strength[t].get(tid, 0.0)
-                        for t, lw in lent_weights.items())
+            extra = sum(lw * strength[t].get(tid, 0.0)
+                        for t, lw in lent_weights.items()) if lent_weights else 0.0
             sim, fz = similarity.get(tid, 0.0), fuzzy.get(tid, 0.0)
             plain = self._score(mass - extra, total, sim, fz, w)
             raw[tid] = (plain * factor, min((mass - extra) / total, 1.0), fz)
