@@ -9,7 +9,8 @@ from bot.matching.entries import Entry, catalog_id, code_of
 from bot.matching.ranking import COVERAGE_FLOOR
 
 FIELD_TOP = 30  # the procedures considered are among the best few candidates
-SECONDS = 1  # how many of them go right behind the topic
+SECONDS = 2  # how many of them go right behind the topic
+FAR = 0.8  # the second of them passes only curated topics below this share of the first
 STEP = 0.001  # share of the runner-up's score by which a procedure is put ahead of it
 Raw = dict[str, tuple[float, float, float]]
 
@@ -32,13 +33,12 @@ class Fields:
                 self._fields[tid] = fields
         self._entries = entries
 
-    def second(self, raw: Raw, codes: Mapping[str, str]) -> str | None:
-        """Put the best procedure of the first topic's fields second (scores are raised just
+    def second(self, raw: Raw) -> str | None:
+        """Put the best procedures of the first topic's fields second (and third) (scores are raised just
         above the runner-up's; the first keeps its lead).
 
         Args:
             raw: entry id → (score, coverage, fuzzy); changed in place.
-            codes: entry id → the procedure code behind it (a topic's listed ones folded in).
 
         Returns:
             The id of the procedure moved, None when nothing moved.
@@ -55,6 +55,8 @@ class Fields:
                 continue
             passed = ranked[place]
             ahead, cov = raw[passed][:2]
+            if place > 1 and code_of(passed) is None and ahead >= FAR * raw[ranked[0]][0]:
+                break  # a curated topic close to the first keeps the third place
             # Shown with the confidence of the one it passes (a topic is never doubted).
             cov = max(raw[tid][1], cov if code_of(passed) is not None else COVERAGE_FLOOR)
             raw[tid] = (ahead * (1 + STEP) + STEP, cov, raw[tid][2])
