@@ -34,8 +34,8 @@ class Fields:
         self._entries = entries
 
     def second(self, raw: Raw) -> str | None:
-        """Put the best procedures of the first topic's fields second (and third) (scores are raised just
-        above the runner-up's; the first keeps its lead).
+        """Put the best procedures of the first topic's fields second and third (scores are
+        raised just above those they pass; the first keeps its lead).
 
         Args:
             raw: entry id → (score, coverage, fuzzy); changed in place.
