@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from bot.knowledge.loader import KnowledgeBase
 from bot.language.facets import FacetDetector
 from bot.language.normalize import Normalizer, tokenize
+from bot.matching.actions import Actions
 from bot.matching.distinct import Distinct
 from bot.matching.entries import Entry, topic_entries
 from bot.matching.fields import Fields
@@ -119,6 +120,7 @@ class TopicIndex:
                                  lambda text: self._terms(expander.expand(tokenize(text))),
                                  lambda word: last.weight(word, self.groups[0]))
         self.fields = Fields(self.entries, [e.id for e in curated])
+        self.actions = Actions(self.entries, lambda name: expander.expand(tokenize(name)))
         # A keyword phrase ("căn cước", "sổ đỏ") names its topic outright; keyed by first word.
         self._named: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         for entry in entries:
@@ -241,6 +243,7 @@ class TopicIndex:
                 self._outside_of_names(scored, phrases, content)
             raw.update(scored)
         codes = fold_covered(raw, self.covered, self.entries)
+        self.actions.reorder(raw, [*tokens, *lent])
         self.variants.reorder(raw, tokens, content)
         self.distinct.prefer(raw, query, codes)
         self.fields.second(raw)

@@ -50,3 +50,14 @@ def test_the_topics_own_question_keeps_it_first_with_a_sibling_of_its_field_next
     assert first.topic_id == "khai-sinh"
     assert code_of(second.topic_id) is not None
     assert brain.index.entries[second.topic_id].field == "Hộ tịch"
+
+
+def test_an_unnamed_revocation_or_removal_goes_behind_the_plain_issue(brain) -> None:
+    best = brain.index.match("đăng ký tàu cá cần giấy tờ gì").best
+    assert best is not None and best.code == "1.003650"  # not "Xóa đăng ký tàu cá"
+
+
+def test_a_procedure_name_opens_with_its_marked_action(brain) -> None:
+    actions = brain.index.actions
+    assert actions.action("tthc-1.003681") == ("xoa",)  # Xóa đăng ký tàu cá...
+    assert actions.action("tthc-1.003650") == ()  # Cấp giấy chứng nhận đăng ký tàu cá...
