@@ -15,7 +15,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage import chunked, cluster_sql, daily, queries, queue_sql
+from bot.storage import chunked, cluster_sql, daily, filelock, queries, queue_sql
 from bot.storage.base import (
     CLAIM_SECONDS,
     Commit,
@@ -101,13 +101,28 @@ class SQLiteStore(Store):
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = await aiosqlite.connect(self.path, isolation_level=None)
-        await self._db.execute("PRAGMA journal_mode=WAL")
+        try:
+            await self._prepare(self._db, schema)
+        except BaseException:
+            # Its thread would keep the process alive after the error.
+            await self._db.close()
+            self._db = None
+            raise
+
+    async def _prepare(self, db: aiosqlite.Connection, schema: int | None) -> None:
+        # First: every later statement waits for a lock another process holds.
+        await db.execute("PRAGMA busy_timeout=5000")
         # NORMAL in WAL mode survives a process crash (SIGKILL); only power loss can drop
         # the last commits.
-        await self._db.execute("PRAGMA synchronous=NORMAL")
-        await self._db.execute("PRAGMA busy_timeout=5000")
-        await self._db.execute("PRAGMA secure_delete=ON")
-        await migrate(self._db, schema)
+        await db.execute("PRAGMA synchronous=NORMAL")
+        await db.execute("PRAGMA secure_delete=ON")
+        # Several processes may open one file at once (instances started together): one at a
+        # time switches it to WAL and migrates, the others then find it done.
+        lock = (contextlib.nullcontext() if self.path == ":memory:"
+                else filelock.exclusive(self.path + ".lock"))
+        async with lock:
+            await db.execute("PRAGMA journal_mode=WAL")
+            await migrate(db, schema)
 
     async def close(self) -> None:
         await self._batch.wait_idle()
