@@ -18,6 +18,7 @@ import aiosqlite
 from bot.storage import chunked, cluster_sql, daily, filelock, queries, queue_sql
 from bot.storage.base import (
     CLAIM_SECONDS,
+    AlreadyHandled,
     Commit,
     FeedbackRecord,
     LogStats,
@@ -150,6 +151,11 @@ class SQLiteStore(Store):
 
     async def _commit(self, db: aiosqlite.Connection, commit: Commit) -> None:
         now = time.time()
+        if commit.update_id:  # first: nothing else is written when it was played already
+            cursor = await db.execute("INSERT OR IGNORE INTO processed_updates VALUES (?, ?, ?)",
+                                      (commit.channel, commit.update_id, now))
+            if cursor.rowcount == 0:
+                raise AlreadyHandled(commit.update_id)
         await db.execute(
             "INSERT INTO sessions (user_key, channel, data, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT(user_key) DO UPDATE SET data = excluded.data,"
@@ -162,12 +168,9 @@ class SQLiteStore(Store):
             await db.execute(_FEEDBACK_SQL, astuple(commit.feedback))
         if commit.referral:
             await db.execute(_REFERRAL_SQL, astuple(commit.referral))
-        if commit.update_id:
-            await db.execute("INSERT OR IGNORE INTO processed_updates VALUES (?, ?, ?)",
-                             (commit.channel, commit.update_id, now))
-            if commit.replies is not None:
-                await cluster_sql.outbox_put(db, commit.channel, commit.update_id,
-                                             commit.replies, now, self.holder)
+        if commit.update_id and commit.replies is not None:
+            await cluster_sql.outbox_put(db, commit.channel, commit.update_id,
+                                         commit.replies, now, self.holder)
 
     async def get_value(self, key: str) -> str | None:
         async with self.db.execute("SELECT value FROM kv WHERE key = ?", (key,)) as cursor:
