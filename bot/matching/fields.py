@@ -11,6 +11,7 @@ from bot.matching.ranking import COVERAGE_FLOOR
 FIELD_TOP = 30  # the procedures considered are among the best few candidates
 SECONDS = 2  # how many of them go right behind the topic
 FAR = 0.8  # the second of them passes only curated topics below this share of the first
+NEAR = 0.7  # a third curated topic yields its place to a procedure at least this share of it
 STEP = 0.001  # share of the runner-up's score by which a procedure is put ahead of it
 Raw = dict[str, tuple[float, float, float]]
 
@@ -63,3 +64,26 @@ class Fields:
             ranked = heapq.nlargest(FIELD_TOP, raw, key=lambda t: raw[t][0])
             moved = moved or tid
         return moved
+
+    def diverse(self, raw: Raw) -> str | None:
+        """When the first three are all curated topics, the best catalogue procedure among
+        the candidates goes third if it scores close to the third topic: a procedure is a
+        likelier alternative than a third topic only loosely related.
+
+        Args:
+            raw: entry id → (score, coverage, fuzzy); changed in place.
+
+        Returns:
+            The id of the procedure moved, None when nothing moved.
+        """
+        ranked = heapq.nlargest(FIELD_TOP, raw, key=lambda t: raw[t][0])
+        if len(ranked) < 4 or any(code_of(t) is not None for t in ranked[:3]):
+            return None
+        tid = next((t for t in ranked[3:] if code_of(t) is not None), None)
+        if tid is None:
+            return None
+        ahead = raw[ranked[2]][0]
+        if raw[tid][0] < NEAR * ahead:
+            return None  # a topic far ahead of every procedure keeps its place
+        raw[tid] = (ahead * (1 + STEP) + STEP, max(raw[tid][1], COVERAGE_FLOOR), raw[tid][2])
+        return tid

@@ -247,6 +247,7 @@ class TopicIndex:
         self.variants.reorder(raw, tokens, content)
         self.distinct.prefer(raw, query, codes)
         self.fields.second(raw)
+        self.fields.diverse(raw)
         # Calibration keeps the order, so only the best few become Candidates.
         shown = dict(sorted(raw.items(), key=lambda kv: (-kv[1][0], kv[0]))[:max(limit, SHOWN)])
         candidates = [Candidate(tid, round(min(max(s * doubt(tid, cov), 0.0), 100.0), 1),
