@@ -74,10 +74,10 @@ async def outbox_put(db: aiosqlite.Connection, channel: str, update_id: str, rep
     event over must be able to take its replies too."""
     await db.execute(
         "INSERT OR REPLACE INTO outbox (channel, update_id, replies, created_at, claimed_by,"
-        " claimed_until) VALUES (?, ?, ?, ?, ?, COALESCE((SELECT claimed_until FROM inbox"
-        " WHERE channel = ? AND update_id = ? AND claimed_by = ?), ?))",
-        (channel, update_id, replies, now, holder, channel, update_id, holder,
-         now + CLAIM_SECONDS))
+        " claimed_until) VALUES (?, ?, ?, ?, ?, COALESCE((SELECT max(claimed_until) FROM inbox"
+        " WHERE channel = ? AND update_id IN (?, ?) AND claimed_by = ?), ?))",
+        (channel, update_id, replies, now, holder, channel, update_id,
+         update_id.partition(":")[0], holder, now + CLAIM_SECONDS))
 
 
 async def outbox_claim(db: aiosqlite.Connection, channel: str, update_id: str, max_age: float,

@@ -112,3 +112,17 @@ async def test_who_takes_an_event_over_can_send_its_replies(instances: Open) -> 
     await asyncio.sleep(0.3)
     assert await b.inbox_claim(CHANNEL, own=False) == [("5", "{}")]
     assert await b.outbox_claim(CHANNEL, "5", 3600, 3) == '[{"text": "hi"}]'
+
+
+async def test_the_turns_core_id_finds_its_inbox_row(instances: Open) -> None:
+    # The Telegram inbox row is "5"; the core logs the turn as "5:<digest of the content>".
+    # Before the outbox looked for both, the reply's claim outlived the row's, and whoever
+    # took the event over found the reply still held by the dead instance: never sent.
+    a, b = await instances("a"), await instances("b")
+    await a.inbox_add(CHANNEL, "5", "{}")
+    await a.claims_renew(0.3)
+    await asyncio.sleep(0.1)
+    await a.commit(_commit("5:3f2a9c"))
+    await asyncio.sleep(0.3)
+    assert await b.inbox_claim(CHANNEL, own=False) == [("5", "{}")]
+    assert await b.outbox_claim(CHANNEL, "5:3f2a9c", 3600, 3) == '[{"text": "hi"}]'

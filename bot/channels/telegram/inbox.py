@@ -32,6 +32,7 @@ class DurableQueue(asyncio.Queue[object]):
         # Polling with several instances: fetched updates are left in the inbox for whichever
         # instance claims them first (`consume`), each instance taking at most `capacity`.
         self.shared = False
+        self.announced = False  # the store wakes every instance (this one too) on `put`
         self.capacity = capacity
         self.wake = asyncio.Event()
         self._claimed: set[str] = set()
@@ -48,7 +49,8 @@ class DurableQueue(asyncio.Queue[object]):
             if self.shared:
                 await self.store.inbox_add(CHANNEL, update_id, payload, _chat(item),
                                            claim=False)
-                self.wake.set()
+                if not self.announced:
+                    self.wake.set()
                 return
             if not await self.store.inbox_add(CHANNEL, update_id, payload, _chat(item)) and \
                     not await self._take(update_id):

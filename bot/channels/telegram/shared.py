@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 
 from bot.channels.telegram.inbox import CHANNEL, DurableQueue
 from bot.cluster.claims import take_over
@@ -14,7 +15,10 @@ from bot.storage.base import Store
 log = logging.getLogger(__name__)
 POLLING_LEASE = "telegram.polling"
 DRAIN_SECONDS = 10.0  # a clean stop answers what is waiting for at most this long
-CLAIM_EVERY = 0.25  # polling: seconds between looks at the shared inbox (the poller wakes at once)
+# Polling: seconds between looks at the shared inbox, besides being woken by the store (or,
+# on a store that cannot wake other instances, by this instance's own polling).
+CLAIM_EVERY = 0.25
+CLAIM_EVERY_WOKEN = 1.0
 
 
 class SharedInbox:
@@ -28,6 +32,7 @@ class SharedInbox:
         self.lease: LeaseKeeper | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._lease_task: asyncio.Task[None] | None = None
+        self._unlisten: Callable[[], Awaitable[None]] | None = None
 
     async def start(self, start_polling: Hook | None, stop_polling: Hook) -> None:
         """Start the takeover loop and, in polling mode, compete for the polling lease.
@@ -42,7 +47,10 @@ class SharedInbox:
                 take_over(store, CHANNEL, self.queue.queue_rows)))
         else:
             self.queue.shared = True
-            self._tasks.append(asyncio.create_task(self.queue.consume(CLAIM_EVERY)))
+            self._unlisten = await _listen(store, self.queue.wake.set)
+            self.queue.announced = self._unlisten is not None
+            every = CLAIM_EVERY_WOKEN if self.queue.announced else CLAIM_EVERY
+            self._tasks.append(asyncio.create_task(self.queue.consume(every)))
         if start_polling is None:
             return
         self.lease = LeaseKeeper(store, POLLING_LEASE, on_gain=start_polling,
@@ -67,6 +75,9 @@ class SharedInbox:
                 log.warning("telegram: could not finish the waiting updates (%s)", exc)
         await _cancel(self._tasks)
         self._tasks.clear()
+        if self._unlisten is not None:
+            await self._unlisten()
+            self._unlisten = None
 
 
 async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
@@ -75,6 +86,18 @@ async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
     for task in tasks:
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+async def _listen(store: Store, wake: Callable[[], None]
+                  ) -> Callable[[], Awaitable[None]] | None:
+    """Be woken by the store when an update is left in the inbox; None: not possible."""
+    try:
+        return await store.inbox_listen(CHANNEL, wake)
+    except NotImplementedError:
+        return None
+    except Exception as exc:
+        log.warning("telegram: not woken by the database (%s); looking on a timer", exc)
+        return None
 
 
 async def _claims(store: Store) -> bool:

@@ -78,13 +78,18 @@ async def outbox_put(db: Any, channel: str, update_id: str, replies: str, now: f
     event over must be able to take its replies too."""
     await db.execute(
         "INSERT INTO outbox (channel, update_id, replies, created_at, claimed_by,"  # noqa: S608
-        " claimed_until) VALUES ($1, $2, $3, $4, $5, COALESCE((SELECT claimed_until"
-        " FROM inbox WHERE channel = $1 AND update_id = $2 AND claimed_by = $5),"
+        " claimed_until) VALUES ($1, $2, $3, $4, $5, COALESCE((SELECT max(claimed_until)"
+        " FROM inbox WHERE channel = $1 AND update_id IN ($2, $7) AND claimed_by = $5),"
         f" {NOW} + $6))"
         " ON CONFLICT (channel, update_id) DO UPDATE SET replies = EXCLUDED.replies,"
         " created_at = EXCLUDED.created_at, attempts = 0, claimed_by = EXCLUDED.claimed_by,"
         " claimed_until = EXCLUDED.claimed_until",
-        channel, update_id, replies, now, holder, CLAIM_SECONDS)
+        channel, update_id, replies, now, holder, CLAIM_SECONDS, inbox_key(update_id))
+
+
+def inbox_key(update_id: str) -> str:
+    """The inbox row of a turn's event: Telegram's core id `123:digest` is row `123`."""
+    return update_id.partition(":")[0]
 
 
 async def outbox_claim(db: Any, channel: str, update_id: str, max_age: float,

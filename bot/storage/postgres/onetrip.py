@@ -39,8 +39,9 @@ def _statement(tables: tuple[str, ...], update: bool, replies: bool) -> str:
             parts.append("o AS (INSERT INTO outbox (channel, update_id, replies, created_at,"
                          " claimed_by, claimed_until)"
                          f" VALUES ($2, ${number}, ${number + 1}, $4, ${number + 2},"
-                         " COALESCE((SELECT claimed_until FROM inbox WHERE channel = $2"
-                         f" AND update_id = ${number} AND claimed_by = ${number + 2}),"
+                         " COALESCE((SELECT max(claimed_until) FROM inbox WHERE channel = $2"
+                         f" AND update_id IN (${number}, ${number + 4})"
+                         f" AND claimed_by = ${number + 2}),"
                          f" {cluster.NOW} + ${number + 3}))"
                          " ON CONFLICT (channel, update_id) DO UPDATE SET"
                          " replies = EXCLUDED.replies, created_at = EXCLUDED.created_at,"
@@ -65,5 +66,6 @@ def commit_statement(commit: Commit, now: float, holder: str = "local"
     if update:
         args.append(commit.update_id)
         if replies:
-            args.extend([commit.replies, holder, CLAIM_SECONDS])
+            args.extend([commit.replies, holder, CLAIM_SECONDS,
+                         cluster.inbox_key(commit.update_id or "")])
     return _statement(tuple(tables), update, replies), args
