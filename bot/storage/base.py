@@ -143,6 +143,9 @@ class Store(abc.ABC):
     async def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources."""
 
+    async def ping(self) -> None:  # noqa: B027 - optional hook
+        """Run a trivial query; raise when the database cannot answer (/healthz)."""
+
     @abc.abstractmethod
     async def load_session(self, user_key: str) -> dict[str, Any]:
         """Return the saved session of a (pseudonymous) user, or an empty dict."""

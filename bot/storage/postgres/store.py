@@ -121,6 +121,9 @@ class PostgresStore(Store):
             " DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at",
             key, value, time.time())
 
+    async def ping(self) -> None:
+        await self.pool.fetchval("SELECT 1")
+
     async def inbox_add(self, channel: str, update_id: str, payload: str,
                         order_key: str = "", *, claim: bool = True) -> bool:
         mine = await cluster.inbox_add(self.pool, channel, update_id, payload, order_key,
