@@ -24,6 +24,10 @@ class StoreUnavailable(RuntimeError):
     """The database cannot be opened (unreachable, refused, wrong schema); says which, safely."""
 
 
+class AlreadyHandled(Exception):
+    """Another process committed this update first; nothing of this commit was written."""
+
+
 @dataclass(frozen=True)
 class TurnRecord:
     """One logged turn. Text fields are already redacted; `user_key` is pseudonymous."""
@@ -156,7 +160,13 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     async def commit(self, commit: Commit) -> None:
-        """Save the session and the turn's log rows atomically, before the reply is sent."""
+        """Save the session and the turn's log rows atomically, before the reply is sent.
+
+        Raises:
+            AlreadyHandled: the commit's update_id was committed already (two processes played
+                one update: the later one writes nothing). PostgreSQL cannot get there: the turn
+                lock and the `seen_update` check inside it already serialise them.
+        """
 
     @abc.abstractmethod
     async def get_value(self, key: str) -> str | None:

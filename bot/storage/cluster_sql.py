@@ -69,15 +69,17 @@ async def inbox_take(db: aiosqlite.Connection, channel: str, update_id: str,
 
 
 async def outbox_put(db: aiosqlite.Connection, channel: str, update_id: str, replies: str,
-                     now: float, holder: str) -> None:
-    """Keep the replies, claimed no longer than their event's inbox row: whoever takes the
-    event over must be able to take its replies too."""
+                    now: float, holder: str) -> None:
+    """Keep the replies, claimed no longer than any inbox row `holder` holds on the channel:
+    whoever takes the event over must be able to take its replies too. (The event's own row
+    cannot be found by key: channels key the inbox on the platform's id and the turn on that
+    id plus a digest of the content.)"""
     await db.execute(
         "INSERT OR REPLACE INTO outbox (channel, update_id, replies, created_at, claimed_by,"
-        " claimed_until) VALUES (?, ?, ?, ?, ?, COALESCE((SELECT max(claimed_until) FROM inbox"
-        " WHERE channel = ? AND update_id IN (?, ?) AND claimed_by = ?), ?))",
-        (channel, update_id, replies, now, holder, channel, update_id,
-         update_id.partition(":")[0], holder, now + CLAIM_SECONDS))
+        " claimed_until) VALUES (?, ?, ?, ?, ?, MIN(?, COALESCE((SELECT MIN(claimed_until)"
+        " FROM inbox WHERE channel = ? AND claimed_by = ?), ?)))",
+        (channel, update_id, replies, now, holder, now + CLAIM_SECONDS, channel, holder,
+         now + CLAIM_SECONDS))
 
 
 async def outbox_claim(db: aiosqlite.Connection, channel: str, update_id: str, max_age: float,
