@@ -35,9 +35,12 @@ REJECTION = 95.0  # as for the curated sets: questions outside the catalogue are
 # and the curated sets only). hit@1 meets its target; hit@3 and rejection do not, and are NOT
 # tuned on: most misses are situational questions whose procedure name shares few words with
 # them ("bố mất để lại đất" for thừa kế), and questions a curated topic's sample questions win.
+# 70.2% / 83.8% / 91.3% (2026-12-04) with a catalogue procedure close behind three curated
+# topics put third (bot/matching/fields.py) and more situational words (công ty → doanh
+# nghiệp, đăng kiểm → kiểm định...), tuned on catalog_tune*.jsonl and the curated sets only.
 # strict=True: a marker must go as soon as its target is met.
 BELOW_TARGET = pytest.mark.xfail(strict=True, reason="blind set below target, not tuned on: "
-                                 "hit@3 83.2% < 90%")
+                                 "hit@3 83.8% < 90%")
 REJECTION_BELOW = pytest.mark.xfail(strict=True, reason="blind set below target, not tuned on: "
                                     "rejection 91.3% < 95%")
 
