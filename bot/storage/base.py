@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,6 +147,9 @@ class Store(abc.ABC):
     async def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources."""
 
+    async def ping(self) -> None:  # noqa: B027 - optional hook
+        """Run a trivial query; raise when the database cannot answer (/healthz)."""
+
     @abc.abstractmethod
     async def load_session(self, user_key: str) -> dict[str, Any]:
         """Return the saved session of a (pseudonymous) user, or an empty dict."""
@@ -266,6 +269,12 @@ class Store(abc.ABC):
     async def lease_release(self, name: str) -> None:
         """Give the named lease up (only if this instance holds it)."""
         raise NotImplementedError(f"{type(self).__name__} has no leases")
+
+    async def inbox_listen(self, channel: str, wake: Callable[[], None]
+                           ) -> Callable[[], Awaitable[None]]:
+        """Call `wake` whenever an event of `channel` is left for any instance to claim
+        (`inbox_add(claim=False)`, by any instance); returns the function that stops it."""
+        raise NotImplementedError(f"{type(self).__name__} wakes no other instance")
 
     def turn_lock(self, user_key: str) -> contextlib.AbstractAsyncContextManager[None]:
         """Hold the turns of one citizen one at a time across processes (none: in-process)."""

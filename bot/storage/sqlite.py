@@ -183,6 +183,10 @@ class SQLiteStore(Store):
             " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             (key, value, time.time())))
 
+    async def ping(self) -> None:
+        async with self.db.execute("SELECT 1") as cursor:
+            await cursor.fetchone()
+
     async def inbox_add(self, channel: str, update_id: str, payload: str,
                         order_key: str = "", *, claim: bool = True) -> bool:
         holder = self.holder if claim else None
