@@ -10,8 +10,8 @@ from bot.catalog.model import Procedure
 from bot.catalog.wording import fee_label, fee_warning, tidy, time_label
 from bot.core import texts
 from bot.core.models import Button, Link, Reply
-from bot.language.normalize import fold
 from bot.language.facets import FACET_LABELS, FACETS
+from bot.language.normalize import fold
 
 FIRST_ITEMS = 5  # documents or steps shown in the first answer; the rest behind a button
 DETAIL_LIMIT = 1500
