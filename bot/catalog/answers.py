@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from bot.catalog.model import Procedure
 from bot.catalog.wording import fee_label, fee_warning, tidy, time_label
 from bot.core import texts
 from bot.core.models import Button, Link, Reply
 from bot.language.facets import FACET_LABELS, FACETS
+from bot.language.normalize import fold
 
 FIRST_ITEMS = 5  # documents or steps shown in the first answer; the rest behind a button
 DETAIL_LIMIT = 1500
@@ -19,7 +21,11 @@ SOURCE = "Nguồn: Cơ sở dữ liệu quốc gia về thủ tục hành chính
 LEGACY_NOTE = ("Lưu ý: trang thủ tục có thể còn dùng tên cũ (như \"cấp huyện\"). Từ 1/7/2025 "
                "không còn cấp huyện; việc này nay do cấp xã hoặc cấp tỉnh giải quyết.")
 NO_INFO = "Dữ liệu thủ tục chưa ghi rõ mục này. Bạn xem trang thủ tục hoặc hỏi bộ phận một cửa."
-MORE_LABEL = {"documents": "📄 Xem đủ {n} giấy tờ", "steps": "📋 Xem đủ {n} bước"}
+MORE_LABEL = {"documents": "📄 Xem đủ {n} giấy tờ", "steps": "📋 Xem đủ {n} bước",
+              "conditions": "✅ Xem đủ {n} điều kiện"}
+NO_CONDITIONS = ("Thủ tục này không nêu điều kiện riêng. Bạn chỉ cần chuẩn bị đủ giấy tờ "
+                 "và làm theo các bước.")
+_NO_CONDITION = re.compile(r"\W*(khong co thong tin|khong(\s+co)?(\s+(yeu cau|quy dinh)\w*)?\W*$)")
 _LEGACY_WORDS = re.compile(r"\b(cấp huyện|UBND huyện|Ủy ban nhân dân huyện|huyện|thị trấn)\b",
                            re.IGNORECASE)
 
@@ -66,12 +72,30 @@ def facet_body(proc: Procedure, facet: str, limit: int | None = FIRST_ITEMS) -> 
     if facet == "steps":
         lines = [f"{i}. {tidy(s)}" for i, s in enumerate(proc.steps, 1)]
         return _items(lines, limit) if lines else (NO_INFO, 0)
+    if facet == "conditions":
+        lines = condition_items(proc)
+        return _items(lines, limit) if lines else (NO_CONDITIONS, 0)
     if facet in ("fee", "time"):
         lines = _per_channel(proc, facet)
         return ("\n".join(lines) if lines else NO_INFO), 0
     where = [f"Cơ quan giải quyết: {proc.agency}" if proc.agency else "",
              f"Địa chỉ tiếp nhận: {proc.address}" if proc.address else "", _channels_line(proc)]
     return "\n".join(x for x in where if x) or NO_INFO, 0
+
+
+def condition_items(proc: Procedure) -> list[str]:
+    """The record's conditions as bullet lines; [] when it states none."""
+    if not proc.conditions or _NO_CONDITION.match(fold(proc.conditions)):
+        return []
+    parts = (tidy(p) for p in re.split(r"\n+|(?<=[.;])\s+(?=[-+•]\s)", proc.conditions))
+    return [f"• {p}" for p in parts if p]
+
+
+def _listed(proc: Procedure, facet: str) -> list[Any]:
+    """The items of a list facet, for the "see all" count."""
+    if facet == "conditions":
+        return condition_items(proc)
+    return list(proc.documents if facet == "documents" else proc.steps)
 
 
 def _summary(proc: Procedure) -> str:
@@ -122,7 +146,7 @@ def procedure_answer(proc: Procedure, facet: str | None, imported: dt.date | Non
         body, rest = facet_body(proc, facet, None if full else FIRST_ITEMS)
         body = f"{FACET_LABELS[facet]}:\n{body}"
         if rest and facet in MORE_LABEL:
-            total = len(proc.documents) if facet == "documents" else len(proc.steps)
+            total = len(_listed(proc, facet))
             more.append(Button(MORE_LABEL[facet].format(n=total), f"cm:{proc.code}:{facet}"))
     else:
         body = _summary(proc)

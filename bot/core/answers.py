@@ -11,7 +11,7 @@ from bot.knowledge.schema import CHANNEL_LABELS, ONLINE_LABELS, Topic
 
 FIRST_MESSAGE_LIMIT = 600  # a phone screen: details live behind buttons
 FACET_NAMES = {"documents": "về giấy tờ", "fee": "về phí, lệ phí", "time": "về thời hạn",
-               "where": "về nơi nộp", "steps": "về các bước"}
+               "where": "về nơi nộp", "steps": "về các bước", "conditions": "về điều kiện"}
 
 
 def _clip(text: str, limit: int) -> str:
@@ -69,7 +69,7 @@ def topic_answer(topic: Topic, facet: str | None, allow: list[str], *,
     online = _online_line(topic)
     if facet and facet in topic.facets:
         body = f"{facet_label(facet, topic)}:\n{topic.facets[facet]}"
-    elif facet:
+    elif facet and facet != "conditions":  # no conditions section: answered as before
         body = topic.summary + "\n\n" + texts.FACET_MISSING.format(facet=FACET_NAMES[facet])
     else:
         body = topic.summary

@@ -1,10 +1,10 @@
-"""Detect which facet of a topic a question asks about: fee, documents, time, where, steps."""
+"""Detect which facet of a topic a question asks about: fee, documents, time, where, steps..."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-FACETS = ("documents", "fee", "time", "where", "steps")
+FACETS = ("documents", "fee", "time", "where", "steps", "conditions")
 
 FACET_LABELS = {
     "documents": "Giấy tờ cần có",
@@ -12,6 +12,7 @@ FACET_LABELS = {
     "time": "Thời hạn",
     "where": "Nộp ở đâu",
     "steps": "Các bước",
+    "conditions": "Điều kiện",
 }
 
 BLOCKER = "!"  # a cue written "!quoc gia" under fee means: "quoc gia" is not a fee cue
