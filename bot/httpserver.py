@@ -27,6 +27,8 @@ class HttpServer:
                                    middlewares=[self._limit])
         self._slots = MAX_CONCURRENT_REQUESTS
         self.channels: dict[str, str] = {}  # channel name -> "up" or why it is down
+        # Other parts /healthz asks ("database"): each returns "up" or why it is down.
+        self.checks: dict[str, Callable[[], Awaitable[str]]] = {}
         # One catch-all route and our own table: aiohttp freezes its router at start-up, but
         # channels must add webhook routes after the server listens (so that a setWebhook
         # call never points the platform at a port that is not answering yet).
@@ -40,9 +42,12 @@ class HttpServer:
         return list(dict.fromkeys(path for _, path in self._handlers))
 
     async def _health(self, request: web.Request) -> web.Response:
-        down = {name: state for name, state in self.channels.items() if state != "up"}
+        checked = {name: await check() for name, check in self.checks.items()}
+        down = [state for state in (*self.channels.values(), *checked.values())
+                if state != "up"]
         return web.json_response({"status": "degraded" if down else "ok",
-                                  "channels": self.channels}, status=503 if down else 200)
+                                  "channels": self.channels, **checked},
+                                 status=503 if down else 200)
 
     @web.middleware
     async def _limit(self, request: web.Request, handler: Handler) -> web.StreamResponse:

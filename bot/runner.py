@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from bot.app import Reloader, open_assistant
 from bot.channels.launch import Channel
+from bot.cluster.health import database_check
 from bot.cluster.tasks import start_background
 from bot.config import Config
 from bot.httpserver import HttpServer
@@ -33,6 +34,7 @@ async def run_channels(config: Config, channels: Sequence[Channel]) -> int:
             loop.add_signal_handler(sig, stop.set)
     async with open_assistant(config) as assistant:
         http = HttpServer(config.http.host, config.http.port)
+        http.checks["database"] = database_check(assistant.store)
         await http.start()
         # A channel that cannot start is retried with backoff; the others serve meanwhile.
         starters = [asyncio.create_task(keep_starting(c, assistant, http)) for c in channels]

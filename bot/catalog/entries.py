@@ -32,7 +32,7 @@ def procedure_entry(proc: Procedure) -> Entry:
     details = [proc.field, " ".join(d.name for d in proc.documents[:MAX_DOCUMENTS]),
                proc.result]
     texts += [Text(d[:MAX_DETAIL], DETAIL_WEIGHT, False) for d in details if d]
-    return Entry(catalog_id(proc.code), tuple(texts), (), (proc.code,))
+    return Entry(catalog_id(proc.code), tuple(texts), (), (proc.code,), proc.field)
 
 
 def procedure_entries(procedures: Iterable[Procedure], covered: Collection[str] = ()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from bot.cluster.claims import keep_claims
-from bot.cluster.daily import purge_shared
 from bot.cluster.knowledge import LearnedSync
 from bot.config import Config
+from bot.privacy.retention import purge_daily
 from bot.storage.base import Store
 
 
@@ -18,7 +18,7 @@ def start_background(store: Store, config: Config) -> list[asyncio.Task[None]]:
         The tasks; cancel them to stop.
     """
     return [asyncio.create_task(keep_claims(store), name="claims"),
-            asyncio.create_task(purge_shared(store, config.storage.retention_days),
+            asyncio.create_task(purge_daily(store, config.storage.retention_days),
                                 name="retention-purge"),
             asyncio.create_task(LearnedSync(store, config.knowledge_dir).run(),
                                 name="learned-sync")]

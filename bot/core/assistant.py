@@ -19,7 +19,14 @@ from bot.core.outbox import dump_replies, unsent_replies
 from bot.core.router import Router
 from bot.privacy.bounds import cut_bytes, cut_text
 from bot.privacy.redact import redact, scrub
-from bot.storage.base import Commit, FeedbackRecord, ReferralRecord, Store, TurnRecord
+from bot.storage.base import (
+    AlreadyHandled,
+    Commit,
+    FeedbackRecord,
+    ReferralRecord,
+    Store,
+    TurnRecord,
+)
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +129,14 @@ class Assistant:
             commit = self._commit(turn, started)
             if incoming.update_id:
                 commit.replies = dump_replies(replies)
-            await self.store.commit(commit)
+            try:
+                await self.store.commit(commit)
+            except AlreadyHandled:
+                # Another instance played it meanwhile (this one stalled past its claim): its
+                # turn stands, and it sends the replies.
+                log.info("update %s/%s was played by another instance meanwhile",
+                         incoming.channel, incoming.update_id)
+                return []
             if incoming.update_id:
                 self._handed_out.add((incoming.channel, incoming.update_id))
         return replies

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from bot.matching.entries import Entry, catalog_id, code_of
@@ -18,6 +19,14 @@ FIRST_GAIN = 6.0  # a sibling goes before the topic only for words weighing two 
 NAMED_SHARE = 0.8  # share of the sibling's own words, or of the question's words the topic
 # does not know, that the question must name (by weight)
 SAMPLE_SHARE = 0.75  # word overlap (Jaccard) from which a question is a topic's sample one
+# A procedure of the topic's own fields (a variant, the next step of the same matter) needs
+# less: its field is the context the question shares with the topic.
+FIELD_GAIN = 5.0
+FIELD_NAMED = 0.6
+PHRASE_MASS = 5.0  # or it names a phrase of its own the topic's questions do not use
+OTHER_PHRASE_MASS = 14.0  # a procedure of another field needs a rarer phrase
+LOST_FACTOR = 1.5  # how much the topic's own words the procedure lacks count against it
+RECURRING = 2  # sample texts a word must appear in to be part of a topic's vocabulary
 TIE = 0.001  # the topic is put this share behind the procedure preferred to it
 _PREFIX = re.compile(r"^\s*thủ tục\s+", re.IGNORECASE)  # "Thủ tục đăng ký ...": no own word
 # "(thực hiện tại cấp tỉnh)" names the level, not the procedure; "(đăng ký sang tên xe)" does.
@@ -45,14 +54,20 @@ class Distinct:
         self._listed: dict[str, frozenset[str]] = {}
         self._scope: dict[str, frozenset[str]] = {}
         self._samples: dict[str, list[frozenset[str]]] = {}
+        self._fields: dict[str, frozenset[str]] = {}
+        self._vocab: dict[str, frozenset[str]] = {}  # words the topic's questions keep using
         for tid in curated:
             entry = entries[tid]
+            listed = (entries.get(catalog_id(code)) for code in entry.codes)
+            self._fields[tid] = frozenset(e.field for e in listed if e is not None and e.field)
             self._listed[tid] = frozenset(w for code in entry.codes
                                           for w in self._name(catalog_id(code)))
             keywords = frozenset(w for text in entry.keywords for w in self._words(text))
             self._scope[tid] = self._listed[tid] | keywords
             self._samples[tid] = [frozenset(w for w in self._words(t.text) if " " not in w)
                                   for t in entry.texts if t.sample]
+            seen = Counter(w for t in entry.texts if t.sample for w in set(self._words(t.text)))
+            self._vocab[tid] = frozenset(w for w, n in seen.items() if n >= RECURRING)
 
     def _name(self, entry_id: str) -> frozenset[str]:
         """A procedure's name words (level qualifiers and "Thủ tục" left out); cached."""
@@ -134,7 +149,18 @@ class Distinct:
         named = self._mass((words & name) - scope)
         need = min(self._mass(words - scope),
                    self._mass(t for t in name - scope if " " not in t))
-        return gained >= FIRST_GAIN and named - lost >= NAMED_SHARE * need
+        if gained >= FIRST_GAIN and named - lost >= NAMED_SHARE * need:
+            return True
+        field = self._entries[other].field in self._fields[best]
+        if gained < (FIELD_GAIN if field else FIRST_GAIN) + LOST_FACTOR * lost:
+            return False
+        own = (asked & name) - scope - self._vocab[best]
+        known = scope | self._vocab[best]
+        phrase = self._mass(t for t in own if " " in t and set(t.split()) <= words
+                            and not set(t.split()) <= known)
+        if not field:
+            return phrase >= OTHER_PHRASE_MASS
+        return phrase >= PHRASE_MASS or self._mass(own & words) >= FIELD_NAMED * need
 
     def _inside(self, asked: frozenset[str], other: str, listed: frozenset[str],
                 scope: frozenset[str]) -> bool:

@@ -28,6 +28,7 @@ class Entry:
     texts: tuple[Text, ...]
     keywords: tuple[str, ...] = ()   # phrases that name the entry outright
     codes: tuple[str, ...] = ()      # national procedure codes it answers for
+    field: str = ""                  # a catalogue procedure's field (linh_vuc)
 
 
 def catalog_id(code: str) -> str:

@@ -18,6 +18,9 @@ CANDIDATES = 40
 # Character-level comparison (the costliest signal) only for the best of them by words.
 FUZZY_TOP = 8
 COVERAGE_FLOOR = 0.7
+# Weight of a term a situation lends (bot/matching/situations.py), as a share of its own: it
+# explains the citizen's words without adding to what the question asks.
+LENT_SHARE = 0.6
 
 
 class ScoreWeights(Protocol):
@@ -91,7 +94,8 @@ class EntryGroup:
         return other.stats.weight(term)
 
     def scores(self, query: Sequence[str], content: str, w: ScoreWeights, outside: bool,
-               other: EntryGroup | None = None) -> dict[str, tuple[float, float, float]]:
+               other: EntryGroup | None = None, lent: Sequence[str] = ()
+               ) -> dict[str, tuple[float, float, float]]:
         """Raw scores of this group's candidates for a question.
 
         Args:
@@ -100,6 +104,8 @@ class EntryGroup:
             w: signal weights.
             outside: the question names a service nobody covers.
             other: the group whose word weights stand in for words unknown here.
+            lent: terms the question's situations lend it ("cấp lại" for "bị mất"): they
+                count when an entry holds them, but not in what the question asks.
 
         Returns:
             entry id → (score 0-100 before calibration, coverage, fuzzy ratio).
@@ -108,16 +114,40 @@ class EntryGroup:
         total = sum(weights.values())
         if not total:
             return {}
-        matched = self.candidates(weights)
+        lent_weights = {t: LENT_SHARE * self.stats.weight(t) for t in lent
+                        if t not in weights and t in self.stats.idf}
+        matched = self.candidates({**weights, **lent_weights})
         touched: set[int] = set()
         similarity = self.samples.similarity(weights, total, matched, touched)
         by_words = heapq.nlargest(FUZZY_TOP, matched, key=lambda tid: (
             w.coverage * matched[tid] / total + w.similarity * similarity.get(tid, 0.0)))
         fuzzy = self.samples.fuzzy(content, by_words, touched)
+        factor = w.outside if outside else 1.0
         raw: dict[str, tuple[float, float, float]] = {}
+        boosted: dict[str, float] = {}
+        strength = self.stats.strength
         for tid, mass in matched.items():
-            cov, sim, fz = mass / total, similarity.get(tid, 0.0), fuzzy.get(tid, 0.0)
-            evidence = 1 - math.exp(-mass / (w.evidence * self.scale))
-            score = 100 * (w.coverage * cov + w.similarity * sim + w.fuzzy * fz) * evidence
-            raw[tid] = (score * (w.outside if outside else 1.0), cov, fz)
-        return raw
+            extra = sum(lw * strength[t].get(tid, 0.0)
+                        for t, lw in lent_weights.items()) if lent_weights else 0.0
+            sim, fz = similarity.get(tid, 0.0), fuzzy.get(tid, 0.0)
+            plain = self._score(mass - extra, total, sim, fz, w)
+            raw[tid] = (plain * factor, min((mass - extra) / total, 1.0), fz)
+            boosted[tid] = self._score(mass, total, sim, fz, w) if extra else plain
+        return _reorder(raw, boosted) if lent_weights else raw
+
+    def _score(self, mass: float, total: float, sim: float, fz: float, w: ScoreWeights
+               ) -> float:
+        """The score (0-100) of an entry explaining `mass` of the question's `total`."""
+        cov = min(mass / total, 1.0)
+        evidence = 1 - math.exp(-mass / (w.evidence * self.scale))
+        return 100 * (w.coverage * cov + w.similarity * sim + w.fuzzy * fz) * evidence
+
+
+def _reorder(raw: dict[str, tuple[float, float, float]], boosted: dict[str, float]
+             ) -> dict[str, tuple[float, float, float]]:
+    """The entries in the order of their boosted scores, each taking the plain score (and
+    coverage) of that rank: lent words choose among the group's entries without raising the
+    group against the other one."""
+    slots = sorted(((score, cov) for score, cov, _ in raw.values()), reverse=True)
+    order = sorted(raw, key=lambda tid: (-boosted[tid], -raw[tid][0], tid))
+    return {tid: (*slot, raw[tid][2]) for tid, slot in zip(order, slots, strict=True)}

@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from bot.knowledge.loader import KnowledgeBase
 from bot.language.facets import FacetDetector
 from bot.language.normalize import Normalizer, tokenize
+from bot.matching.actions import Actions
 from bot.matching.distinct import Distinct
 from bot.matching.entries import Entry, topic_entries
+from bot.matching.fields import Fields
 from bot.matching.group import EntryGroup
 from bot.matching.ranking import calibrate, contains, doubt, fold_covered
+from bot.matching.situations import Situations
 from bot.matching.terms import terms
 from bot.matching.variants import Variants
 
@@ -116,6 +119,8 @@ class TopicIndex:
         self.distinct = Distinct(self.entries, [e.id for e in curated],
                                  lambda text: self._terms(expander.expand(tokenize(text))),
                                  lambda word: last.weight(word, self.groups[0]))
+        self.fields = Fields(self.entries, [e.id for e in curated])
+        self.actions = Actions(self.entries, lambda name: expander.expand(tokenize(name)))
         # A keyword phrase ("căn cước", "sổ đỏ") names its topic outright; keyed by first word.
         self._named: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         for entry in entries:
@@ -134,6 +139,7 @@ class TopicIndex:
             if words:
                 self._outside[words[0]].append(words)
         self.topic_ids = tuple(kb.topics)
+        self.situations = Situations()
 
     def _docs(self, entries: list[Entry], expander: Normalizer, vocab: set[str]
               ) -> list[tuple[str, list[str], float, bool]]:
@@ -227,17 +233,20 @@ class TopicIndex:
         phrases = self.outside_phrases(text)
         outside = bool(phrases)
         query = terms(uncued, self._stop)
+        lent = self.situations.lent(tokens)
         raw: dict[str, tuple[float, float, float]] = {}
         for i, group in enumerate(self.groups):
             other = self.groups[0] if i else None  # curated words stand in for the catalogue
             scored = group.scores(query, " ".join(content), self.weights, outside and not i,
-                                  other)
+                                  other, lent if i else ())
             if i and outside:
                 self._outside_of_names(scored, phrases, content)
             raw.update(scored)
         codes = fold_covered(raw, self.covered, self.entries)
+        self.actions.reorder(raw, [*tokens, *lent])
         self.variants.reorder(raw, tokens, content)
         self.distinct.prefer(raw, query, codes)
+        self.fields.second(raw)
         # Calibration keeps the order, so only the best few become Candidates.
         shown = dict(sorted(raw.items(), key=lambda kv: (-kv[1][0], kv[0]))[:max(limit, SHOWN)])
         candidates = [Candidate(tid, round(min(max(s * doubt(tid, cov), 0.0), 100.0), 1),

@@ -16,6 +16,10 @@ VARIANT_GAP = 10.0  # points an unnamed variant is put behind the plain procedur
 SAMPLE_SHARE = 0.75  # word overlap (Jaccard) from which a question is a topic's sample one
 RECURRING = 2  # sample texts a word must appear in to be part of a topic's vocabulary
 CLOSE_SHARE = 0.65  # a plain procedure overtakes an unnamed variant only from this close
+# Words that say where a procedure is done ("tại Công an cấp tỉnh", "thực hiện tại cấp xã"),
+# not which variant it is: a question need not name them to name the variant.
+AGENCY = frozenset(["tai", "thuc", "hien", "cap", "tinh", "xa", "huyen", "trung", "uong",
+                    "cong", "an"])
 _PREFIX = re.compile(r"^\s*thủ tục\s+", re.IGNORECASE)
 _PARENS = re.compile(r"\([^()]*\)")  # "(thực hiện tại cấp tỉnh)": the level, not a variant
 Raw = dict[str, tuple[float, float, float]]
@@ -162,6 +166,7 @@ class Variants:
         """Whether the question names a variant's extra words ("lưu động", "lại", "có yếu
         tố nước ngoài"): half of its meaningful words, or its only (stop)word."""
         tokens, content, _ = asked
+        extra = extra - AGENCY or extra
         strong = extra - self._stop
         if not strong:
             return bool(extra & tokens)

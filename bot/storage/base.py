@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,10 @@ def undelivered(channel: str, update_id: str) -> None:
 
 class StoreUnavailable(RuntimeError):
     """The database cannot be opened (unreachable, refused, wrong schema); says which, safely."""
+
+
+class AlreadyHandled(Exception):
+    """Another process committed this update first; nothing of this commit was written."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,9 @@ class Store(abc.ABC):
     async def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources."""
 
+    async def ping(self) -> None:  # noqa: B027 - optional hook
+        """Run a trivial query; raise when the database cannot answer (/healthz)."""
+
     @abc.abstractmethod
     async def load_session(self, user_key: str) -> dict[str, Any]:
         """Return the saved session of a (pseudonymous) user, or an empty dict."""
@@ -153,7 +160,13 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     async def commit(self, commit: Commit) -> None:
-        """Save the session and the turn's log rows atomically, before the reply is sent."""
+        """Save the session and the turn's log rows atomically, before the reply is sent.
+
+        Raises:
+            AlreadyHandled: the commit's update_id was committed already (two processes played
+                one update: the later one writes nothing). PostgreSQL cannot get there: the turn
+                lock and the `seen_update` check inside it already serialise them.
+        """
 
     @abc.abstractmethod
     async def get_value(self, key: str) -> str | None:
@@ -256,6 +269,12 @@ class Store(abc.ABC):
     async def lease_release(self, name: str) -> None:
         """Give the named lease up (only if this instance holds it)."""
         raise NotImplementedError(f"{type(self).__name__} has no leases")
+
+    async def inbox_listen(self, channel: str, wake: Callable[[], None]
+                           ) -> Callable[[], Awaitable[None]]:
+        """Call `wake` whenever an event of `channel` is left for any instance to claim
+        (`inbox_add(claim=False)`, by any instance); returns the function that stops it."""
+        raise NotImplementedError(f"{type(self).__name__} wakes no other instance")
 
     def turn_lock(self, user_key: str) -> contextlib.AbstractAsyncContextManager[None]:
         """Hold the turns of one citizen one at a time across processes (none: in-process)."""

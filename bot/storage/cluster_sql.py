@@ -69,14 +69,16 @@ async def inbox_take(db: aiosqlite.Connection, channel: str, update_id: str,
 
 
 async def outbox_put(db: aiosqlite.Connection, channel: str, update_id: str, replies: str,
-                     now: float, holder: str) -> None:
-    """Keep the replies, claimed no longer than their event's inbox row: whoever takes the
-    event over must be able to take its replies too."""
+                    now: float, holder: str) -> None:
+    """Keep the replies, claimed no longer than any inbox row `holder` holds on the channel:
+    whoever takes the event over must be able to take its replies too. (The event's own row
+    cannot be found by key: channels key the inbox on the platform's id and the turn on that
+    id plus a digest of the content.)"""
     await db.execute(
         "INSERT OR REPLACE INTO outbox (channel, update_id, replies, created_at, claimed_by,"
-        " claimed_until) VALUES (?, ?, ?, ?, ?, COALESCE((SELECT claimed_until FROM inbox"
-        " WHERE channel = ? AND update_id = ? AND claimed_by = ?), ?))",
-        (channel, update_id, replies, now, holder, channel, update_id, holder,
+        " claimed_until) VALUES (?, ?, ?, ?, ?, MIN(?, COALESCE((SELECT MIN(claimed_until)"
+        " FROM inbox WHERE channel = ? AND claimed_by = ?), ?)))",
+        (channel, update_id, replies, now, holder, now + CLAIM_SECONDS, channel, holder,
          now + CLAIM_SECONDS))
 
 

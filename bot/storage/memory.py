@@ -11,6 +11,7 @@ from typing import Any
 from bot.storage.aggregate import aggregate
 from bot.storage.base import (
     CLAIM_SECONDS,
+    AlreadyHandled,
     Commit,
     FeedbackRecord,
     LogStats,
@@ -46,6 +47,8 @@ class MemoryStore(Store):
         return (channel, update_id) in self.updates
 
     async def commit(self, commit: Commit) -> None:
+        if commit.update_id and (commit.channel, commit.update_id) in self.updates:
+            raise AlreadyHandled(commit.update_id)
         # json round-trip: catches unserialisable session state exactly as SQLite would.
         self.sessions[commit.user_key] = json.loads(json.dumps(commit.session))
         if commit.turn:

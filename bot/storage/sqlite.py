@@ -15,9 +15,10 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage import chunked, cluster_sql, daily, queries, queue_sql
+from bot.storage import chunked, cluster_sql, daily, filelock, queries, queue_sql
 from bot.storage.base import (
     CLAIM_SECONDS,
+    AlreadyHandled,
     Commit,
     FeedbackRecord,
     LogStats,
@@ -101,13 +102,28 @@ class SQLiteStore(Store):
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = await aiosqlite.connect(self.path, isolation_level=None)
-        await self._db.execute("PRAGMA journal_mode=WAL")
+        try:
+            await self._prepare(self._db, schema)
+        except BaseException:
+            # Its thread would keep the process alive after the error.
+            await self._db.close()
+            self._db = None
+            raise
+
+    async def _prepare(self, db: aiosqlite.Connection, schema: int | None) -> None:
+        # First: every later statement waits for a lock another process holds.
+        await db.execute("PRAGMA busy_timeout=5000")
         # NORMAL in WAL mode survives a process crash (SIGKILL); only power loss can drop
         # the last commits.
-        await self._db.execute("PRAGMA synchronous=NORMAL")
-        await self._db.execute("PRAGMA busy_timeout=5000")
-        await self._db.execute("PRAGMA secure_delete=ON")
-        await migrate(self._db, schema)
+        await db.execute("PRAGMA synchronous=NORMAL")
+        await db.execute("PRAGMA secure_delete=ON")
+        # Several processes may open one file at once (instances started together): one at a
+        # time switches it to WAL and migrates, the others then find it done.
+        lock = (contextlib.nullcontext() if self.path == ":memory:"
+                else filelock.exclusive(self.path + ".lock"))
+        async with lock:
+            await db.execute("PRAGMA journal_mode=WAL")
+            await migrate(db, schema)
 
     async def close(self) -> None:
         await self._batch.wait_idle()
@@ -135,6 +151,11 @@ class SQLiteStore(Store):
 
     async def _commit(self, db: aiosqlite.Connection, commit: Commit) -> None:
         now = time.time()
+        if commit.update_id:  # first: nothing else is written when it was played already
+            cursor = await db.execute("INSERT OR IGNORE INTO processed_updates VALUES (?, ?, ?)",
+                                      (commit.channel, commit.update_id, now))
+            if cursor.rowcount == 0:
+                raise AlreadyHandled(commit.update_id)
         await db.execute(
             "INSERT INTO sessions (user_key, channel, data, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT(user_key) DO UPDATE SET data = excluded.data,"
@@ -147,12 +168,9 @@ class SQLiteStore(Store):
             await db.execute(_FEEDBACK_SQL, astuple(commit.feedback))
         if commit.referral:
             await db.execute(_REFERRAL_SQL, astuple(commit.referral))
-        if commit.update_id:
-            await db.execute("INSERT OR IGNORE INTO processed_updates VALUES (?, ?, ?)",
-                             (commit.channel, commit.update_id, now))
-            if commit.replies is not None:
-                await cluster_sql.outbox_put(db, commit.channel, commit.update_id,
-                                             commit.replies, now, self.holder)
+        if commit.update_id and commit.replies is not None:
+            await cluster_sql.outbox_put(db, commit.channel, commit.update_id,
+                                         commit.replies, now, self.holder)
 
     async def get_value(self, key: str) -> str | None:
         async with self.db.execute("SELECT value FROM kv WHERE key = ?", (key,)) as cursor:
@@ -164,6 +182,10 @@ class SQLiteStore(Store):
             "INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key)"
             " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             (key, value, time.time())))
+
+    async def ping(self) -> None:
+        async with self.db.execute("SELECT 1") as cursor:
+            await cursor.fetchone()
 
     async def inbox_add(self, channel: str, update_id: str, payload: str,
                         order_key: str = "", *, claim: bool = True) -> bool:

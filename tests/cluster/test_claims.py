@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.storage.base import Commit, Store
 from tests.cluster.conftest import Open
 
@@ -103,12 +105,16 @@ async def test_renewal_keeps_claims_alive(instances: Open) -> None:
     assert await b.inbox_claim(CHANNEL, own=False) == []
 
 
-async def test_who_takes_an_event_over_can_send_its_replies(instances: Open) -> None:
+@pytest.mark.parametrize("reply_key", ["5", "5:3c719390f184"])
+async def test_who_takes_an_event_over_can_send_its_replies(instances: Open,
+                                                             reply_key: str) -> None:
+    # The channels key the inbox on the platform's id ("5") and the turn on that id plus a
+    # digest of the content (Telegram's update_key): the claims must not rely on one key.
     a, b = await instances("a"), await instances("b")
     await a.inbox_add(CHANNEL, "5", "{}")
     await a.claims_renew(0.3)  # a's last renewal before it dies...
     await asyncio.sleep(0.1)
-    await a.commit(_commit("5"))  # ...after which it commits the turn, then dies unsent
+    await a.commit(_commit(reply_key))  # ...after which it commits the turn, then dies unsent
     await asyncio.sleep(0.3)
     assert await b.inbox_claim(CHANNEL, own=False) == [("5", "{}")]
-    assert await b.outbox_claim(CHANNEL, "5", 3600, 3) == '[{"text": "hi"}]'
+    assert await b.outbox_claim(CHANNEL, reply_key, 3600, 3) == '[{"text": "hi"}]'

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.cluster.daily import purge_if_due
 from bot.cluster.lease import LeaseKeeper
+from bot.privacy.retention import purge_if_due
 from tests.cluster.conftest import Open
 
 

@@ -88,11 +88,17 @@ def write_config(folder: Path, port: int, storage: str, fake: FakeBotAPI) -> Non
         f"  webhook_url: http://127.0.0.1:{port}/telegram/webhook\n", encoding="utf-8")
 
 
-async def wait_ready(session: aiohttp.ClientSession, url: str, seconds: float = 60) -> None:
-    """Until the webhook route answers (403 without the secret)."""
+async def wait_ready(session: aiohttp.ClientSession, url: str, seconds: float = 60,
+                     process: asyncio.subprocess.Process | None = None,
+                     log: Path | None = None) -> None:
+    """Until the webhook route answers (403 without the secret); fails at once, with the end
+    of its `log`, when `process` exits instead."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     while loop.time() < deadline:
+        if process is not None and process.returncode is not None:
+            tail = log.read_text(encoding="utf-8", errors="replace")[-3000:] if log else ""
+            raise RuntimeError(f"the instance behind {url} exited ({process.returncode}):\n{tail}")
         with contextlib.suppress(aiohttp.ClientError):
             async with session.post(url, json={}) as response:
                 if response.status == 403:
@@ -197,8 +203,9 @@ async def kill_one_of_two(workdir: Path, storage: str, citizens: int = 200,
                 "DVCBOT_INSTANCE": name, "DVCBOT_TELEGRAM_WEBHOOK_SECRET": SECRET,
                 **(env or {})}))
         async with aiohttp.ClientSession() as session:
-            for url in urls:
-                await wait_ready(session, url)
+            for url, process, name in zip(urls, processes, ("a", "b"), strict=True):
+                await wait_ready(session, url, process=process,
+                                 log=workdir / name / "stderr.log")
             play = Citizens(fake, urls, session, answers, outcome)
             await _play(play, processes[0], citizens)
         play.compare(citizens)

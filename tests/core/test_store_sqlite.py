@@ -10,7 +10,7 @@ import pytest
 from bot.core.assistant import Assistant
 from bot.core.models import Incoming
 from bot.privacy.pseudonym import Pseudonymizer
-from bot.storage.base import Commit, TurnRecord
+from bot.storage.base import AlreadyHandled, Commit, TurnRecord
 from bot.storage.memory import MemoryStore
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.sqlite import SQLiteStore
@@ -76,7 +76,9 @@ async def test_redelivered_update_ids_are_seen(kind: str, sqlite_store) -> None:
     await store.commit(_commit("u1", {}, update_id="1001"))
     assert await store.seen_update("telegram", "1001") is False  # another channel
     assert await store.seen_update("test", "1001")
-    await store.commit(_commit("u1", {}, update_id="1001"))  # a second commit is harmless
+    with pytest.raises(AlreadyHandled):  # a second commit of one update writes nothing
+        await store.commit(_commit("u1", {"again": True}, update_id="1001"))
+    assert await store.load_session("u1") == {}
 
 
 async def test_values_round_trip(sqlite_store) -> None:

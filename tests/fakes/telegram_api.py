@@ -46,6 +46,7 @@ class Call:
     method: str
     params: dict[str, Any]
     status: int = 200
+    tag: str = ""  # the base_url prefix it came through (`tagged_url`): which instance
 
 
 @dataclass
@@ -94,6 +95,7 @@ class FakeBotAPI(LoopbackServer):
         """Listen on a free port of 127.0.0.1; returns the base_url to configure."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("*", "/{tag}/bot{token}/{method}", self._handle)
         await self._serve(app)
         return self.base_url
 
@@ -104,6 +106,10 @@ class FakeBotAPI(LoopbackServer):
     @property
     def base_url(self) -> str:
         return f"{self.origin}/bot"
+
+    def tagged_url(self, tag: str) -> str:
+        """A base_url whose calls are recorded with `Call.tag == tag` (one per process)."""
+        return f"{self.origin}/{tag}/bot"
 
     @property
     def me(self) -> dict[str, Any]:
@@ -227,7 +233,7 @@ class FakeBotAPI(LoopbackServer):
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
         params = await _params(request)
-        call = Call(method, params)
+        call = Call(method, params, tag=request.match_info.get("tag", ""))
         self.calls.append(call)
         response = self._injected(method, params)
         if response is None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.matching.codes import evaluate_codes, format_codes
+from bot.matching.codes import CodeReport, evaluate_codes, format_codes
 from bot.matching.evaluate import load_set
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -27,29 +27,43 @@ REJECTION = 95.0  # as for the curated sets: questions outside the catalogue are
 # (tuned on catalog_tune.jsonl, catalog_tune2.jsonl, catalog_tune3.jsonl and the curated sets).
 # 62.6% / 80.4% / 89.1% once a named variant goes before a curated topic from far behind, a
 # nationality stands for "nước ngoài" and works grades read "cấp III" as "cấp 3" (same tuning).
-# Below target and NOT tuned on: most misses are situational
-# questions about a variant ("bố là người Hàn Quốc" for khai sinh có yếu tố nước ngoài, "sang tên
-# xe") that a curated topic's sample questions win, and fields the curated topics only touch.
-# strict=True: the marker must go as soon as the targets are met.
+# 70.2% / 83.2% / 91.3% (2026-12-04) with a vocabulary of situational words (bị mất → cấp lại,
+# bot/matching/situations.yaml), the procedures of a curated topic's own fields put right
+# behind it and before it when the question names their own words, marked actions (thu hồi,
+# xóa...) behind the plain issue, agency words ignored when naming a variant, and the codes of
+# xay-dung, xac-nhan-cu-tru and ho-ngheo listed (tuned on catalog_tune*.jsonl, tune4 included,
+# and the curated sets only). hit@1 meets its target; hit@3 and rejection do not, and are NOT
+# tuned on: most misses are situational questions whose procedure name shares few words with
+# them ("bố mất để lại đất" for thừa kế), and questions a curated topic's sample questions win.
+# strict=True: a marker must go as soon as its target is met.
 BELOW_TARGET = pytest.mark.xfail(strict=True, reason="blind set below target, not tuned on: "
-                                 "hit@1 62.6% < 70%, hit@3 80.4% < 90%, rejection 89.1% < 95%")
+                                 "hit@3 83.2% < 90%")
+REJECTION_BELOW = pytest.mark.xfail(strict=True, reason="blind set below target, not tuned on: "
+                                    "rejection 91.3% < 95%")
 
 
-@BELOW_TARGET
-def test_catalogue_questions_find_their_procedure(brain, config, capsys) -> None:
-    report = evaluate_codes(brain.index, config.matching, load_set(DATA / "catalog_eval.jsonl"))
+@pytest.fixture(scope="module")
+def report(brain, config) -> CodeReport:
+    return evaluate_codes(brain.index, config.matching, load_set(DATA / "catalog_eval.jsonl"))
+
+
+def test_catalogue_questions_find_their_procedure_first(report: CodeReport, capsys) -> None:
     with capsys.disabled():
         print("\ncatalog_eval.jsonl:\n" + format_codes(report, max_errors=0))
     rates = report.rates()
     assert int(rates["positives"] or 0) >= 300
-    for metric, floor in TARGETS.items():
-        value = rates[metric]
-        assert value is not None and value >= floor, f"{metric} {value} < {floor}"
+    value = rates["hit1"]
+    assert value is not None and value >= TARGETS["hit1"], f"hit1 {value} < {TARGETS['hit1']}"
 
 
 @BELOW_TARGET
-def test_procedures_outside_the_catalogue_are_not_claimed(brain, config) -> None:
-    report = evaluate_codes(brain.index, config.matching, load_set(DATA / "catalog_eval.jsonl"))
+def test_catalogue_questions_find_their_procedure_in_the_first_three(report: CodeReport) -> None:
+    value = report.rates()["hit3"]
+    assert value is not None and value >= TARGETS["hit3"], f"hit3 {value} < {TARGETS['hit3']}"
+
+
+@REJECTION_BELOW
+def test_procedures_outside_the_catalogue_are_not_claimed(report: CodeReport) -> None:
     rates = report.rates()
     assert int(rates["negatives"] or 0) >= 20
     assert float(rates["rejection"] or 0) >= REJECTION, [e for e in report.errors

@@ -61,9 +61,10 @@ async def _start(fake: FakeBotAPI, workdir: Path, extra_env: dict[str, str] | No
     env.update(DVCBOT_TELEGRAM_TOKEN=fake.token,
                DVCBOT_PSEUDONYM_KEY="kill-loop-pseudonym-key-0123456789")
     env.update(extra_env or {})
-    return await asyncio.create_subprocess_exec(
-        DVCBOT, "--config", str(config), "run", env=env, cwd=workdir,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    with open(workdir / "stderr.log", "ab") as log:  # what a failed start printed
+        return await asyncio.create_subprocess_exec(
+            DVCBOT, "--config", str(config), "run", env=env, cwd=workdir,
+            stdout=asyncio.subprocess.DEVNULL, stderr=log)
 
 
 async def _settle(fake: FakeBotAPI, last_id: Callable[[], int], seconds: float) -> None:

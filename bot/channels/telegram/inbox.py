@@ -9,6 +9,7 @@ confirmed update durable; the row is deleted once the update has been handled.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 
@@ -18,15 +19,23 @@ from bot.storage.base import Store
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
+CAPACITY = 64  # updates one instance works on at once before leaving the rest to others
 
 
 class DurableQueue(asyncio.Queue[object]):
     """An asyncio.Queue of Updates whose `put()` returns only once the update is stored."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, capacity: int = CAPACITY) -> None:
         super().__init__()
         self.store = store
         self.bot: Bot | None = None  # set by `replay`, for the updates taken over later
+        # Polling with several instances: fetched updates are left in the inbox for whichever
+        # instance claims them first (`consume`), each instance taking at most `capacity`.
+        self.shared = False
+        self.announced = False  # the store wakes every instance (this one too) on `put`
+        self.capacity = capacity
+        self.wake = asyncio.Event()
+        self._claimed: set[str] = set()
 
     async def put(self, item: object) -> None:
         """Store an Update in the inbox, then queue it (other objects are only queued).
@@ -37,6 +46,12 @@ class DurableQueue(asyncio.Queue[object]):
         if isinstance(item, Update):
             update_id = str(item.update_id)
             payload = json.dumps(item.to_dict(), ensure_ascii=False)
+            if self.shared:
+                await self.store.inbox_add(CHANNEL, update_id, payload, _chat(item),
+                                           claim=False)
+                if not self.announced:
+                    self.wake.set()
+                return
             if not await self.store.inbox_add(CHANNEL, update_id, payload, _chat(item)) and \
                     not await self._take(update_id):
                 log.info("telegram: update %s is being handled by another instance", update_id)
@@ -76,12 +91,58 @@ class DurableQueue(asyncio.Queue[object]):
                 await self.store.inbox_done(CHANNEL, update_id)
                 continue
             if update is not None:
+                self._claimed.add(update_id)
                 super().put_nowait(update)
 
+    async def consume(self, every: float) -> None:
+        """Claim waiting updates (all of them in shared polling mode, a dead instance's
+        otherwise) up to this instance's free capacity, every `every` seconds or when woken."""
+        while True:
+            await self._sleep(every)
+            self.wake.clear()
+            free = self.capacity - len(self._claimed)
+            if free <= 0:
+                continue
+            try:
+                rows = await self.store.inbox_claim(CHANNEL, limit=free, own=False)
+            except NotImplementedError:
+                return
+            except Exception as exc:
+                log.warning("telegram: inbox claim failed (%s)", exc)
+                continue
+            await self.queue_rows(rows)
+
+    async def drain(self, seconds: float) -> None:
+        """At a clean stop (polling given up): answer the waiting updates this instance can
+        still claim, so a lone instance leaves nothing it confirmed at rest in the inbox.
+        Updates of a chat another live instance is answering stay for that instance."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while loop.time() < deadline:
+            self.wake.clear()
+            free = self.capacity - len(self._claimed)
+            rows = await self.store.inbox_claim(CHANNEL, limit=free, own=False) \
+                if free > 0 else []
+            await self.queue_rows(rows)
+            if not rows and not self._claimed:
+                return
+            await self._sleep(min(0.25, deadline - loop.time()))
+        log.warning("telegram: stopped with %d update(s) in hand; the inbox keeps them",
+                    len(self._claimed))
+
+    async def _sleep(self, seconds: float) -> None:
+        """Until woken or `seconds` pass. Not `wait_for`: on Python 3.11 it can swallow a
+        cancellation that arrives as the event is set, and the loop would never stop."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self.wake.wait()
+
     async def done(self, update: object) -> None:
-        """Forget a handled update."""
+        """Forget a handled update; the chat's next one, if any, may be claimed now."""
         if isinstance(update, Update):
             await self.store.inbox_done(CHANNEL, str(update.update_id))
+            self._claimed.discard(str(update.update_id))
+            self.wake.set()
 
 
 def _chat(update: Update) -> str:

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from bot.channels.zalo_bot import inbox
 from bot.channels.zalo_bot.api import ZaloBotApi, ZaloBotError
+from bot.channels.zalo_bot.shared import PollingLease
 from bot.channels.zalo_bot.tasks import BackgroundTasks
 from bot.channels.zalo_bot.text import split_text
 from bot.channels.zalo_bot.updates import CHANNEL, Inbound, parse_update, unwrap
@@ -67,6 +68,7 @@ class ZaloBotChannel:
         self._api: ZaloBotApi | None = None
         self._assistant: Assistant | None = None
         self._poller: asyncio.Task[None] | None = None
+        self.polling: PollingLease | None = None  # polling mode with a store
 
     @property
     def api(self) -> ZaloBotApi:
@@ -102,8 +104,15 @@ class ZaloBotChannel:
             with contextlib.suppress(ZaloBotError, TimeoutError):
                 await self.api.call("deleteWebhook")  # getUpdates fails while one is set
         await self._replay()
-        if self.config.mode != "webhook":
+        store = self._store()
+        if self.config.mode != "webhook" and store is not None:
+            self.polling = PollingLease(store, self._poll, self._spawn)
+            await self.polling.start()  # polls while this instance holds the lease
+        elif self.config.mode != "webhook":
             self._poller = asyncio.create_task(self._poll())
+
+    def _spawn(self, update: dict[str, Any], key: str) -> None:
+        self.tasks.spawn(self.process(update, key))
 
     async def _replay(self) -> None:
         """Handle first the updates stored but not handled before the last stop or crash."""
@@ -132,6 +141,9 @@ class ZaloBotChannel:
 
     async def stop(self) -> None:
         """Stop polling, finish events in progress, close the client."""
+        if self.polling is not None:
+            await self.polling.stop()
+            self.polling = None
         if self._poller is not None:
             self._poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):

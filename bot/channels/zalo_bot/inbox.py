@@ -49,8 +49,12 @@ async def pending(store: Store | None) -> list[tuple[str, dict[str, Any]]]:
     an unreadable row is dropped with a warning."""
     if store is None:
         return []
+    try:  # with several instances: this instance's rows and those of dead ones only
+        rows = await store.inbox_claim(CHANNEL, limit=REPLAY_LIMIT)
+    except NotImplementedError:
+        rows = await store.inbox_pending(CHANNEL, limit=REPLAY_LIMIT)
     found = []
-    for key, payload in await store.inbox_pending(CHANNEL, limit=REPLAY_LIMIT):
+    for key, payload in rows:
         try:
             update = json.loads(payload)
         except ValueError:

@@ -72,19 +72,14 @@ async def inbox_take(db: Any, channel: str, update_id: str, holder: str) -> bool
                              channel, update_id) is None
 
 
-async def outbox_put(db: Any, channel: str, update_id: str, replies: str, now: float,
-                     holder: str) -> None:
-    """Keep the replies, claimed no longer than their event's inbox row: whoever takes the
-    event over must be able to take its replies too."""
-    await db.execute(
-        "INSERT INTO outbox (channel, update_id, replies, created_at, claimed_by,"  # noqa: S608
-        " claimed_until) VALUES ($1, $2, $3, $4, $5, COALESCE((SELECT claimed_until"
-        " FROM inbox WHERE channel = $1 AND update_id = $2 AND claimed_by = $5),"
-        f" {NOW} + $6))"
-        " ON CONFLICT (channel, update_id) DO UPDATE SET replies = EXCLUDED.replies,"
-        " created_at = EXCLUDED.created_at, attempts = 0, claimed_by = EXCLUDED.claimed_by,"
-        " claimed_until = EXCLUDED.claimed_until",
-        channel, update_id, replies, now, holder, CLAIM_SECONDS)
+def outbox_claim_until(channel: str, holder: str, seconds: str) -> str:
+    """SQL for a new reply's claim expiry, given the SQL references of its channel, holder
+    and claim length: no later than any inbox row the holder holds on the channel, so
+    whoever takes the event over can take its replies too. (Not the event's own row: the
+    channels key the inbox on the platform's id and the turn on that id plus a digest of the
+    content; see bot/storage/cluster_sql.py for the SQLite twin.)"""
+    return (f"LEAST({NOW} + {seconds}, (SELECT min(claimed_until) FROM inbox"  # noqa: S608
+            f" WHERE channel = {channel} AND claimed_by = {holder}))")
 
 
 async def outbox_claim(db: Any, channel: str, update_id: str, max_age: float,
@@ -114,7 +109,7 @@ async def outbox_sent(db: Any, channel: str, update_id: str, holder: str) -> Non
 
 
 async def claims_renew(db: Any, holder: str, seconds: float) -> None:
-    # Outbox first: a reply's claim never outlives its event's (see outbox_put).
+    # Outbox first: a reply's claim never outlives its event's (see outbox_claim_until).
     for table in ("outbox", "inbox"):  # our own constants
         await db.execute(f"UPDATE {table} SET claimed_until = {NOW} + $1"  # noqa: S608
                          " WHERE claimed_by = $2", seconds, holder)

@@ -35,13 +35,12 @@ def _statement(tables: tuple[str, ...], update: bool, replies: bool) -> str:
         parts.append("u AS (INSERT INTO processed_updates (channel, update_id, ts)"
                      f" VALUES ($2, ${number}, $4) ON CONFLICT DO NOTHING)")
         if replies:
-            # Claimed by this instance no longer than the event's inbox row (cluster.py).
+            # Claimed by this instance no longer than its inbox rows (cluster.py).
+            until = cluster.outbox_claim_until("$2", f"${number + 2}", f"${number + 3}")
             parts.append("o AS (INSERT INTO outbox (channel, update_id, replies, created_at,"
                          " claimed_by, claimed_until)"
                          f" VALUES ($2, ${number}, ${number + 1}, $4, ${number + 2},"
-                         " COALESCE((SELECT claimed_until FROM inbox WHERE channel = $2"
-                         f" AND update_id = ${number} AND claimed_by = ${number + 2}),"
-                         f" {cluster.NOW} + ${number + 3}))"
+                         f" {until})"
                          " ON CONFLICT (channel, update_id) DO UPDATE SET"
                          " replies = EXCLUDED.replies, created_at = EXCLUDED.created_at,"
                          " attempts = 0, claimed_by = EXCLUDED.claimed_by,"

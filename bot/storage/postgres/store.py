@@ -6,7 +6,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import astuple
 from typing import Any
 
@@ -27,7 +27,7 @@ from bot.storage.base import (
 from bot.storage.dburl import safe_url
 from bot.storage.dialect import POSTGRES
 from bot.storage.migrations import ALL
-from bot.storage.postgres import cluster, onetrip, queue
+from bot.storage.postgres import cluster, notify, onetrip, queue
 from bot.storage.postgres.schema import migrate
 
 log = logging.getLogger(__name__)
@@ -121,10 +121,20 @@ class PostgresStore(Store):
             " DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at",
             key, value, time.time())
 
+    async def ping(self) -> None:
+        await self.pool.fetchval("SELECT 1")
+
     async def inbox_add(self, channel: str, update_id: str, payload: str,
                         order_key: str = "", *, claim: bool = True) -> bool:
-        return await cluster.inbox_add(self.pool, channel, update_id, payload, order_key,
+        mine = await cluster.inbox_add(self.pool, channel, update_id, payload, order_key,
                                        self.holder if claim else None)
+        if not claim:
+            await notify.announce(self.pool, channel)
+        return mine
+
+    async def inbox_listen(self, channel: str, wake: Callable[[], None]
+                           ) -> Callable[[], Awaitable[None]]:
+        return await notify.listen(self.url, channel, wake)
 
     async def inbox_pending(self, channel: str, limit: int = 1000) -> list[tuple[str, str]]:
         return await queue.inbox_pending(self.pool, channel, limit)
