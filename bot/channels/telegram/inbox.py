@@ -90,7 +90,7 @@ class DurableQueue(asyncio.Queue[object]):
                 log.warning("inbox: update %s unreadable (%s), dropped", update_id, exc)
                 await self.store.inbox_done(CHANNEL, update_id)
                 continue
-            if update is not None:
+            if update is not None and update_id not in self._claimed:  # not twice in hand
                 self._claimed.add(update_id)
                 super().put_nowait(update)
 
@@ -120,9 +120,12 @@ class DurableQueue(asyncio.Queue[object]):
         deadline = loop.time() + seconds
         while loop.time() < deadline:
             self.wake.clear()
+            # own=True: a claim the stopped consume loop committed but never queued (cancelled
+            # while the claim was being written) is ours to answer too.
             free = self.capacity - len(self._claimed)
-            rows = await self.store.inbox_claim(CHANNEL, limit=free, own=False) \
-                if free > 0 else []
+            rows = await self.store.inbox_claim(CHANNEL, limit=free + len(self._claimed),
+                                                own=True) if free > 0 else []
+            rows = [row for row in rows if row[0] not in self._claimed]
             await self.queue_rows(rows)
             if not rows and not self._claimed:
                 return
