@@ -155,8 +155,12 @@ def _grouped(rows: list[tuple[Any, ...]]) -> list[tuple[str, str, str | None, st
     """Runs as LogStats.flow_runs, in a stable order with steps sorted (the same on every
     store); only open runs keep their last time (for staleness)."""
     found: dict[tuple[Any, ...], int] = {}
+    sorted_steps: dict[str, str] = {}  # few distinct step lists over many open runs
     for flow, state, step, steps, last_ts, n in rows:
-        reached = "".join(f"{s}{RUN_STEP_END}" for s in sorted(steps.split(RUN_STEP_END)) if s)
+        reached = sorted_steps.get(steps)
+        if reached is None:
+            reached = sorted_steps[steps] = "".join(
+                f"{s}{RUN_STEP_END}" for s in sorted(steps.split(RUN_STEP_END)) if s)
         key = (flow, state or "open", step, reached, None if state else last_ts)
         found[key] = found.get(key, 0) + n
     return sorted(((*key, n) for key, n in found.items()),
