@@ -13,9 +13,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.cluster.twoproc import free_port
+from tests.cluster.twoproc import start_polling
 from tests.fakes.telegram_api import FakeBotAPI
-from tests.reliability.killloop import _start
 
 
 def _query(db: Path, sql: str) -> tuple[object, ...] | None:
@@ -31,17 +30,6 @@ def _holder(db: Path) -> object:
     row = _query(db, "SELECT holder FROM leases WHERE name = 'telegram.polling'"
                      " AND expires_at > ?")
     return row[0] if row else None
-
-
-async def _start_instance(fake: FakeBotAPI, folder: Path, name: str, db: Path
-                          ) -> tuple[asyncio.subprocess.Process, str]:
-    folder.mkdir()
-    port = free_port()
-    (folder / "config.yaml").write_text(
-        f"log_level: WARNING\nstorage:\n  path: {db}\nhttp:\n  host: 127.0.0.1\n"
-        f"  port: {port}\ntelegram:\n  base_url: {fake.base_url}\n", encoding="utf-8")
-    process = await _start(fake, folder, {"DVCBOT_INSTANCE": name})
-    return process, f"http://127.0.0.1:{port}/healthz"
 
 
 async def _until(check: Callable[[], Awaitable[bool]], seconds: float = 60.0) -> None:
@@ -61,12 +49,13 @@ async def test_the_polling_lease_moves_to_the_survivor(tmp_path: Path) -> None:
     db = tmp_path / "bot.sqlite3"
     processes: dict[str, asyncio.subprocess.Process] = {}
     try:
-        processes["a"], _ = await _start_instance(fake, tmp_path / "a", "a", db)
+        processes["a"], _ = await start_polling(
+            fake, tmp_path / "a", f"  path: {db}", fake.base_url, {"DVCBOT_INSTANCE": "a"})
         fake.say(1, "/menu")
         await fake.wait_for("sendMessage", chat_id=1, timeout=60)
-        # b starts once a has created the database (SQLite migrations are not meant to run
-        # in two processes at once), and is serving before a dies.
-        processes["b"], health = await _start_instance(fake, tmp_path / "b", "b", db)
+        # b starts once a answers (a holds the polling lease), and is serving before a dies.
+        processes["b"], health = await start_polling(
+            fake, tmp_path / "b", f"  path: {db}", fake.base_url, {"DVCBOT_INSTANCE": "b"})
         async with aiohttp.ClientSession() as session:
             async def b_up() -> bool:
                 with contextlib.suppress(aiohttp.ClientError):

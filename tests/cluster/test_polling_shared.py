@@ -19,9 +19,16 @@ import aiohttp
 import asyncpg
 import pytest
 
-from tests.cluster.twoproc import Citizens, Outcome, free_port, reference, script
+from tests.cluster.twoproc import (
+    Citizens,
+    Outcome,
+    kill_now,
+    play_and_kill,
+    reference,
+    script,
+    start_polling,
+)
 from tests.fakes.telegram_api import FakeBotAPI
-from tests.reliability.killloop import _start
 
 CITIZENS = 100
 HOLDER = ("SELECT holder FROM leases WHERE name = 'telegram.polling'"
@@ -33,18 +40,6 @@ class PolledCitizens(Citizens):
 
     async def post(self, first: int, update: dict[str, object]) -> None:
         self.fake.push(update)
-
-
-async def _start_instance(fake: FakeBotAPI, folder: Path, name: str, url: str
-                          ) -> tuple[asyncio.subprocess.Process, str]:
-    folder.mkdir()
-    port = free_port()
-    (folder / "config.yaml").write_text(
-        f"log_level: WARNING\nstorage:\n  path: {folder / 'unused.sqlite3'}\nhttp:\n"
-        f"  host: 127.0.0.1\n  port: {port}\ntelegram:\n  base_url: {fake.tagged_url(name)}\n",
-        encoding="utf-8")
-    process = await _start(fake, folder, {"DVCBOT_INSTANCE": name, "DVCBOT_DATABASE_URL": url})
-    return process, f"http://127.0.0.1:{port}/healthz"
 
 
 async def _until_up(health: str, seconds: float = 90.0) -> None:
@@ -89,26 +84,22 @@ async def test_both_instances_answer_polled_updates_and_the_survivor_takes_over(
     db = None
     try:
         for name in ("a", "b"):
-            processes[name], health = await _start_instance(fake, tmp_path / name, name, url)
+            processes[name], health = await start_polling(
+                fake, tmp_path / name, f"  path: {tmp_path / name / 'unused.sqlite3'}",
+                fake.tagged_url(name), {"DVCBOT_INSTANCE": name, "DVCBOT_DATABASE_URL": url})
             await _until_up(health)
         db = await asyncpg.connect(url)
         play = PolledCitizens(fake, [], None, answers, outcome)  # type: ignore[arg-type]
-        counter = asyncio.create_task(_tally(play))
-        crowd = asyncio.gather(*(play.citizen(n) for n in range(CITIZENS)))
-        try:
-            await play.half.wait()
-            holder = str(await db.fetchval(HOLDER))
-            survivor = "b" if holder == "a" else "a"
-            processes[holder].kill()
-            await processes[holder].wait()
-            before_kill = _replies(fake, fake.calls)
-            took = await _first_poll(fake, survivor, len(fake.calls))
-            await crowd
-            await asyncio.sleep(3.0)  # replies sent again late would show up by now
-        finally:
-            counter.cancel()
-            if not crowd.done():
-                crowd.cancel()
+        seen: dict[str, Any] = {}
+
+        async def kill_the_holder() -> None:
+            holder = seen["holder"] = str(await db.fetchval(HOLDER))
+            survivor = seen["survivor"] = "b" if holder == "a" else "a"
+            await kill_now(processes[holder])
+            seen["before_kill"] = _replies(fake, fake.calls)
+            seen["took"] = await _first_poll(fake, survivor, len(fake.calls))
+
+        await play_and_kill(play, CITIZENS, kill_the_holder)
         play.compare(CITIZENS)
         pending = int(await db.fetchval("SELECT count(*) FROM inbox"))
         turns = int(await db.fetchval("SELECT count(*) FROM turns"))
@@ -122,6 +113,8 @@ async def test_both_instances_answer_polled_updates_and_the_survivor_takes_over(
                 await process.wait()
         await fake.close()
     total = _replies(fake, fake.calls)
+    holder, survivor, before_kill = seen["holder"], seen["survivor"], seen["before_kill"]
+    took = seen["took"]
     summary = "\n".join([*outcome.lines(), f"left in the inbox: {pending}  turns: {turns}",
                          f"lease holder killed: {holder}; {survivor} polled {took:.1f} s later",
                          f"replies sent before the kill: {dict(sorted(before_kill.items()))}"
@@ -133,10 +126,3 @@ async def test_both_instances_answer_polled_updates_and_the_survivor_takes_over(
     assert outcome.wrong_order == 0, summary  # in order, flows where they should be
     assert turns == outcome.messages, summary  # each message played once, none twice
     assert pending == 0, summary
-
-
-async def _tally(play: Citizens) -> None:
-    while True:
-        play.tally()
-        await asyncio.sleep(0.05)
-

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,12 +81,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def write_config(folder: Path, port: int, storage: str, fake: FakeBotAPI) -> None:
+def write_config(folder: Path, port: int, storage: str, base_url: str,
+                 webhook: bool = True) -> None:
+    """An instance's config.yaml: `storage` is the indented body of its `storage:` section;
+    without `webhook` the instance polls (the default mode)."""
     folder.mkdir(parents=True, exist_ok=True)
+    mode = (f"  mode: webhook\n  webhook_url: http://127.0.0.1:{port}/telegram/webhook\n"
+            if webhook else "")
     (folder / "config.yaml").write_text(
         f"log_level: WARNING\nstorage:\n{storage}\nhttp:\n  host: 127.0.0.1\n  port: {port}\n"
-        f"telegram:\n  base_url: {fake.base_url}\n  mode: webhook\n"
-        f"  webhook_url: http://127.0.0.1:{port}/telegram/webhook\n", encoding="utf-8")
+        f"telegram:\n  base_url: {base_url}\n{mode}", encoding="utf-8")
+
+
+async def start_polling(fake: FakeBotAPI, folder: Path, storage: str, base_url: str,
+                        env: dict[str, str]) -> tuple[asyncio.subprocess.Process, str]:
+    """Start a polling `dvcbot run` in a new `folder`; returns it and its /healthz URL."""
+    folder.mkdir()
+    port = free_port()
+    write_config(folder, port, storage, base_url, webhook=False)
+    return await _start(fake, folder, env), f"http://127.0.0.1:{port}/healthz"
 
 
 async def wait_ready(session: aiohttp.ClientSession, url: str, seconds: float = 60,
@@ -197,7 +211,7 @@ async def kill_one_of_two(workdir: Path, storage: str, citizens: int = 200,
         urls = []
         for name in ("a", "b"):
             port = free_port()
-            write_config(workdir / name, port, storage, fake)
+            write_config(workdir / name, port, storage, fake.base_url)
             urls.append(f"http://127.0.0.1:{port}/telegram/webhook")
             processes.append(await _start(fake, workdir / name, {
                 "DVCBOT_INSTANCE": name, "DVCBOT_TELEGRAM_WEBHOOK_SECRET": SECRET,
@@ -207,7 +221,7 @@ async def kill_one_of_two(workdir: Path, storage: str, citizens: int = 200,
                 await wait_ready(session, url, process=process,
                                  log=workdir / name / "stderr.log")
             play = Citizens(fake, urls, session, answers, outcome)
-            await _play(play, processes[0], citizens)
+            await play_and_kill(play, citizens, lambda: kill_now(processes[0]))
         play.compare(citizens)
     finally:
         for process in processes:
@@ -218,7 +232,9 @@ async def kill_one_of_two(workdir: Path, storage: str, citizens: int = 200,
     return outcome
 
 
-async def _play(play: Citizens, victim: asyncio.subprocess.Process, citizens: int) -> None:
+async def play_and_kill(play: Citizens, citizens: int, kill: Callable[[], Awaitable[None]]
+                        ) -> None:
+    """Let the citizens talk; halfway through run `kill`; wait for them all to finish."""
     async def tally() -> None:
         while True:
             play.tally()
@@ -228,11 +244,16 @@ async def _play(play: Citizens, victim: asyncio.subprocess.Process, citizens: in
     crowd = asyncio.gather(*(play.citizen(n) for n in range(citizens)))
     try:
         await play.half.wait()
-        victim.kill()
-        await victim.wait()
+        await kill()
         await crowd
         await asyncio.sleep(3.0)  # replies sent again late would show up by now
     finally:
         counter.cancel()
         if not crowd.done():
             crowd.cancel()
+
+
+async def kill_now(process: asyncio.subprocess.Process) -> None:
+    """SIGKILL, and wait until the process is gone."""
+    process.kill()
+    await process.wait()
