@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from bot.cluster.claims import keep_claims
 from bot.cluster.knowledge import LearnedSync
@@ -22,3 +23,12 @@ def start_background(store: Store, config: Config) -> list[asyncio.Task[None]]:
                                 name="retention-purge"),
             asyncio.create_task(LearnedSync(store, config.knowledge_dir).run(),
                                 name="learned-sync")]
+
+
+async def cancel(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel the tasks and wait until each has stopped."""
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

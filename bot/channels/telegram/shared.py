@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
 from bot.channels.telegram.inbox import CHANNEL, DurableQueue
 from bot.cluster.claims import take_over
 from bot.cluster.lease import Hook, LeaseKeeper
+from bot.cluster.tasks import cancel
 from bot.storage.base import Store
 
 log = logging.getLogger(__name__)
@@ -63,29 +63,21 @@ class SharedInbox:
         """Give the lease up so another instance polls at once, answer what is left that no
         other instance is answering, then stop the loops."""
         if self._lease_task is not None:
-            await _cancel([self._lease_task])
+            await cancel([self._lease_task])
             self._lease_task = None
         if self.lease is not None:
             await self.lease.release()
         if self.queue.shared:
-            await _cancel(self._tasks)
+            await cancel(self._tasks)
             try:
                 await self.queue.drain(DRAIN_SECONDS)
             except Exception as exc:
                 log.warning("telegram: could not finish the waiting updates (%s)", exc)
-        await _cancel(self._tasks)
+        await cancel(self._tasks)
         self._tasks.clear()
         if self._unlisten is not None:
             await self._unlisten()
             self._unlisten = None
-
-
-async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
-    for task in tasks:
-        task.cancel()
-    for task in tasks:
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 async def _listen(store: Store, wake: Callable[[], None]

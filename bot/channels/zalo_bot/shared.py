@@ -4,7 +4,6 @@ an instance that died had stored but not answered are taken over by the others."
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import Callable, Coroutine
@@ -13,6 +12,7 @@ from typing import Any
 from bot.channels.zalo_bot.updates import CHANNEL
 from bot.cluster.claims import take_over
 from bot.cluster.lease import LeaseKeeper
+from bot.cluster.tasks import cancel
 from bot.storage.base import Store
 
 log = logging.getLogger(__name__)
@@ -42,11 +42,7 @@ class PollingLease:
 
     async def stop(self) -> None:
         """Stop polling and give the lease up, so another instance polls at once."""
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel(self._tasks)
         self._tasks = []
         await self.lease.release()
         await self._lose()
@@ -57,9 +53,7 @@ class PollingLease:
 
     async def _lose(self) -> None:
         if self.poller is not None:
-            self.poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.poller
+            await cancel([self.poller])
             self.poller = None
 
     async def _taken(self, rows: list[tuple[str, str]]) -> None:
