@@ -34,6 +34,13 @@ class Fields:
                 self._fields[tid] = fields
         self._entries = entries
 
+    def fields_of(self, entry_id: str) -> frozenset[str]:
+        """The fields of a curated topic's listed procedures, or a procedure's own field."""
+        if code_of(entry_id) is None:
+            return self._fields.get(entry_id, frozenset())
+        entry = self._entries.get(entry_id)
+        return frozenset((entry.field,)) if entry is not None and entry.field else frozenset()
+
     def second(self, raw: Raw) -> str | None:
         """Put the best procedures of the first topic's fields second and third (scores are
         raised just above those they pass; the first keeps its lead).

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.knowledge.loader import KnowledgeBase
 from bot.language.facets import FacetDetector
 from bot.language.normalize import Normalizer, tokenize
 from bot.matching.actions import Actions
+from bot.matching.alternatives import POOL, Alternatives
 from bot.matching.distinct import Distinct
-from bot.matching.entries import Entry, topic_entries
+from bot.matching.entries import Entry, code_of, topic_entries
 from bot.matching.fields import Fields
 from bot.matching.group import EntryGroup
 from bot.matching.ranking import calibrate, contains, doubt, fold_covered
@@ -121,6 +122,10 @@ class TopicIndex:
                                  lambda word: last.weight(word, self.groups[0]))
         self.fields = Fields(self.entries, [e.id for e in curated])
         self.actions = Actions(self.entries, lambda name: expander.expand(tokenize(name)))
+        self.alternatives = Alternatives(
+            self.entries, lambda name: expander.expand(tokenize(name)), self._stop,
+            lambda tid, word: tid in self.groups[code_of(tid) is not None and len(self.groups) > 1]
+            .stats.strength.get(word, ()), self.fields.fields_of)
         # A keyword phrase ("căn cước", "sổ đỏ") names its topic outright; keyed by first word.
         self._named: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         for entry in entries:
@@ -249,11 +254,20 @@ class TopicIndex:
         self.fields.second(raw)
         self.fields.diverse(raw)
         # Calibration keeps the order, so only the best few become Candidates.
-        shown = dict(sorted(raw.items(), key=lambda kv: (-kv[1][0], kv[0]))[:max(limit, SHOWN)])
+        ranked = sorted(raw.items(), key=lambda kv: (-kv[1][0], kv[0]))[:max(limit, SHOWN,
+                                                                               POOL + 1)]
+        shown = dict(ranked[:max(limit, SHOWN)])
         candidates = [Candidate(tid, round(min(max(s * doubt(tid, cov), 0.0), 100.0), 1),
                                 round(cov, 3), fz, s, codes.get(tid))
                       for tid, (s, cov, fz) in calibrate(shown, self.weights.lead).items()]
         candidates.sort(key=lambda c: (-c.key, c.topic_id))
+        if candidates:  # the places behind the best: see bot/matching/alternatives.py
+            head = candidates[0].topic_id
+            order = self.alternatives.order((head, *raw[head][:2]), [
+                (tid, *scores) for tid, scores in ranked if tid != head], content)
+            candidates[1:] = [c if c.topic_id == tid else replace(c, topic_id=tid,
+                                                                   code=codes.get(tid))
+                              for c, tid in zip(candidates[1:], order, strict=False)]
         kept = tuple(c for c in candidates[:limit] if c.score > 0)
         variants = self.variants.siblings(kept[0].topic_id,
                                           [c.topic_id for c in candidates[1:]]) if kept else ()
