@@ -21,7 +21,7 @@ from bot.matching.ranking import doubt
 log = logging.getLogger(__name__)
 
 MODEL = Path(__file__).with_name("alternatives.json")
-POOL = 30  # entries behind the best one that the model may bring forward
+POOL = 20  # entries behind the best one that the model may bring forward
 KEPT = 2  # of the hand-made places behind the best, these may be kept...
 CLOSE = 0.9  # ...by a curated topic shown with at least this share of the best one's score
 RANKS = 5  # the first few places of the hand-made order are features of their own
@@ -35,14 +35,14 @@ class Alternatives:
     """Orders the places behind the best entry; without a model the order is unchanged."""
 
     def __init__(self, entries: Mapping[str, Entry], words: Callable[[str], Sequence[str]],
-                 stop: Collection[str], holds: Callable[[str, str], bool],
+                 stop: Collection[str], holders: Callable[[str], Sequence[Collection[str]]],
                  fields_of: Callable[[str], frozenset[str]],
                  weights: Sequence[float] | None = None) -> None:
         """Args:
             entries: every entry by id.
             words: a text as folded words, abbreviations expanded.
             stop: words that name nothing.
-            holds: whether an entry's texts hold a word.
+            holders: for a word, the collections of entries whose texts hold it.
             fields_of: the catalogue fields an entry belongs to (a topic: those of its codes).
             weights: one per FEATURES; None reads MODEL (no model: the order is kept).
         """
@@ -50,7 +50,7 @@ class Alternatives:
         self._words = words
         self._stop = frozenset(stop)
         self._names: dict[str, frozenset[str]] = {}  # filled as entries reach a pool
-        self._holds = holds
+        self._holders = holders
         self._fields_of = fields_of
         self.weights = list(weights) if weights is not None else load_weights(MODEL)
         # Fitting replaces this to record what the model sees (bot.matching.fit_alternatives).
@@ -61,12 +61,17 @@ class Alternatives:
         words = frozenset(asked)
         fields = self._fields_of(head)
         top = max((score for _, score, _, _ in pool), default=0.0) or 1.0
+        counts = dict.fromkeys((tid for tid, *_ in pool), 0)  # how many asked words each holds
+        for word in words:
+            for holders in self._holders(word):
+                for tid in [t for t in counts if t in holders]:
+                    counts[tid] += 1
         rows = []
         for place, (tid, score, cov, fuzzy) in enumerate(pool):
             name = self._name_words(tid)
             shared = len(name & words)
             dice = 2 * shared / (len(name) + len(words) or 1)
-            held = sum(self._holds(tid, w) for w in words) / (len(words) or 1)
+            held = counts[tid] / (len(words) or 1)
             topic = 0.0 if code_of(tid) is not None else 1.0
             mine = self._fields_of(tid)
             rel = max(score, 0.0) / top

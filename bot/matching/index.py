@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from bot.knowledge.loader import KnowledgeBase
@@ -13,7 +13,7 @@ from bot.language.normalize import Normalizer, tokenize
 from bot.matching.actions import Actions
 from bot.matching.alternatives import POOL, Alternatives
 from bot.matching.distinct import Distinct
-from bot.matching.entries import Entry, code_of, topic_entries
+from bot.matching.entries import Entry, topic_entries
 from bot.matching.fields import Fields
 from bot.matching.group import EntryGroup
 from bot.matching.ranking import calibrate, contains, doubt, fold_covered
@@ -124,8 +124,7 @@ class TopicIndex:
         self.actions = Actions(self.entries, lambda name: expander.expand(tokenize(name)))
         self.alternatives = Alternatives(
             self.entries, lambda name: expander.expand(tokenize(name)), self._stop,
-            lambda tid, word: tid in self.groups[code_of(tid) is not None and len(self.groups) > 1]
-            .stats.strength.get(word, ()), self.fields.fields_of)
+            self._holders, self.fields.fields_of)
         # A keyword phrase ("căn cước", "sổ đỏ") names its topic outright; keyed by first word.
         self._named: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         for entry in entries:
@@ -157,6 +156,10 @@ class TopicIndex:
                 docs.append((entry.id, self._terms(expander.expand(words)), text.weight,
                              text.sample))
         return docs
+
+    def _holders(self, word: str) -> list[Collection[str]]:
+        """The entries whose texts hold a word, one collection per group."""
+        return [g.stats.strength[word] for g in self.groups if word in g.stats.strength]
 
     def _terms(self, tokens: Sequence[str]) -> list[str]:
         return terms(self.facets.without_cues(tokens), self._stop)

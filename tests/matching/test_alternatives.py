@@ -70,7 +70,7 @@ def _alternatives(weights) -> Alternatives:
                                (), ("1",), "BHYT"),
                "tthc-2": Entry("tthc-2", (Text("Khai thác nước dưới đất", 2.0, True),),
                                (), ("2",), "Tài nguyên nước")}
-    return Alternatives(entries, lambda text: text.lower().split(), (), lambda tid, w: False,
+    return Alternatives(entries, lambda text: text.lower().split(), (), lambda word: [],
                         lambda tid: frozenset(), weights)
 
 

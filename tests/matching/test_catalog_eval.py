@@ -38,9 +38,12 @@ REJECTION = 95.0  # as for the curated sets: questions outside the catalogue are
 # 70.2% / 83.8% / 91.3% (2026-12-04) with a catalogue procedure close behind three curated
 # topics put third (bot/matching/fields.py) and more situational words (công ty → doanh
 # nghiệp, đăng kiểm → kiểm định...), tuned on catalog_tune*.jsonl and the curated sets only.
+# 70.2% / 84.8% / 91.3% (2026-12-04) with the places behind the best ordered by a logistic
+# model (bot/matching/alternatives.py) fitted on catalog_tune*.jsonl and eval.jsonl only; the
+# best entry, the scores and the decisions are unchanged.
 # strict=True: a marker must go as soon as its target is met.
 BELOW_TARGET = pytest.mark.xfail(strict=True, reason="blind set below target, not tuned on: "
-                                 "hit@3 83.8% < 90%")
+                                 "hit@3 84.8% < 90%")
 REJECTION_BELOW = pytest.mark.xfail(strict=True, reason="blind set below target, not tuned on: "
                                     "rejection 91.3% < 95%")
 
