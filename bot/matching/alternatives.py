@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
+from operator import mul
 from pathlib import Path
 
 from bot.matching.entries import Entry, code_of
@@ -106,7 +107,7 @@ class Alternatives:
             return [tid for tid, *_ in pool]
         w = self.weights
         rows = self.features(head[0], pool, asked)
-        value = [sum(a * b for a, b in zip(w, row, strict=True)) for row in rows]
+        value = [sum(map(mul, w, row)) for row in rows]  # the rows are FEATURES long
         ranked = sorted(range(len(pool)), key=lambda i: (-value[i], i))
         # A curated topic shown nearly as confidently as the best entry is the rich answer
         # next to it: it keeps its place (the model was fitted mostly on catalogue questions).
