@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 
 from benchmarks.catalog_synth import synth_catalog, synth_questions
 from benchmarks.memory import peak_rss_mb, retained_mb
+from bot.catalog.aliases import Aliases, load_aliases
 from bot.catalog.entries import procedure_entries
 from bot.catalog.model import Procedure
 from bot.config import Config
@@ -106,9 +107,11 @@ def _measure(name: str, build: Callable[[], Any], ranker: Callable[[Any], Ranker
 
 
 def _compare(title: str, kb: KnowledgeBase, procs: list[Procedure],
-             questions: list[tuple[str, frozenset[str]]]) -> None:
+             questions: list[tuple[str, frozenset[str]]], aliases: Aliases | None = None
+             ) -> None:
     print(f"{title}: {len(procs)} procedures + {len(kb.topics)} curated topics", flush=True)
-    print(_measure("index", lambda: TopicIndex(kb, extra=procedure_entries(procs)),
+    print(_measure("index", lambda: TopicIndex(kb, extra=procedure_entries(
+        procs, aliases=aliases)),
                    _index_ranker, questions), flush=True)
     print(_measure("WRatio", lambda: WRatioBaseline(_texts(kb, procs)),
                    lambda b: b.ranked, questions), flush=True)
@@ -135,7 +138,7 @@ def main() -> None:
             lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x]
             questions = [(i["text"], frozenset(i["codes"])) for i in lines if i.get("codes")]
             _compare(f"bundled catalogue, {name} questions ({path.name})", kb, bundled,
-                     questions)
+                     questions, load_aliases(config.knowledge_dir)[0])
     for size in (1_000, 10_000):
         procs = synth_catalog(size)
         questions = [(q, frozenset([code])) for q, code in synth_questions(procs, 300)]

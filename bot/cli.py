@@ -59,6 +59,11 @@ def cmd_kb_check(args: argparse.Namespace, config: Config) -> int:
 
     for warning in unknown_codes(kb.topics.values(), brain.catalog.procedures):
         print(f"warning: {warning}", file=sys.stderr)  # the topic still answers its questions
+    from bot.catalog.aliases import load_aliases, unknown_alias_codes
+
+    aliases, _ = load_aliases(config.knowledge_dir)  # their problems stopped build_brain
+    for warning in unknown_alias_codes(config.knowledge_dir, aliases, brain.catalog.procedures):
+        print(f"warning: {warning}", file=sys.stderr)
     questions = sum(len(t.questions) for t in kb.topics.values())
     print(f"ok: {len(kb.topics)} topics ({len(kb.required_ids)} required by the catalogue, "
           f"all present), {questions} sample questions, {len(kb.abbreviations)} abbreviations, "

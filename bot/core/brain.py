@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.catalog.aliases import load_aliases
 from bot.catalog.effective import catalog_stamp, effective_catalog
 from bot.catalog.entries import procedure_entries
 from bot.catalog.store import Catalog, CatalogError
@@ -58,9 +59,12 @@ def build_brain(config: Config) -> Brain:
         catalog = effective_catalog(config)
     except CatalogError as exc:
         errors.append(YamlError(exc.path, 1, exc.problem))
+    aliases, problems = load_aliases(config.knowledge_dir)
+    errors.extend(problems)
     if errors:
         raise KnowledgeError(errors)
-    index = TopicIndex(kb, extra=procedure_entries(catalog.procedures.values()))
+    index = TopicIndex(kb, extra=procedure_entries(catalog.procedures.values(),
+                                                   aliases=aliases))
     return Brain(kb, index, flows, FlowEngine(flows, config.flows.expiry_hours * 3600), catalog)
 
 
