@@ -119,7 +119,10 @@ class Distinct:
             return None
         asked = frozenset(content)
         scope, listed = self._scope[best], self._listed[best]
-        inside = [other for _, other in found if self._inside(asked, other, listed, scope)]
+        fields = self._fields[best]
+        # Only a sibling of the topic's own fields: "sang tên" is both sổ đỏ and xe.
+        inside = [other for _, other in found if self._inside(asked, other, listed, scope)
+                  and (not fields or self._entries[other].field in fields)]
         if inside:
             codes[best] = code_of(inside[0]) or codes.get(best, "")
         words = frozenset(t for t in asked if " " not in t)
