@@ -41,9 +41,11 @@ REJECTION = 95.0  # as for the curated sets: questions outside the catalogue are
 # 70.2% / 84.8% / 91.3% (2026-12-04) with the places behind the best ordered by a logistic
 # model (bot/matching/alternatives.py) fitted on catalog_tune*.jsonl and eval.jsonl only; the
 # best entry, the scores and the decisions are unchanged.
+# 80.8% / 93.7% / 91.3% (2026-12-04) with the common names of 291 procedures
+# (knowledge/aliases.yaml, written blind from domain knowledge and the records: its writer read
+# no evaluation or tuning set; 26.7% of this set's questions and 22.1% of tune4's contain one
+# verbatim) and the alternatives model refitted on the tuning sets. hit@3 meets its target.
 # strict=True: a marker must go as soon as its target is met.
-BELOW_TARGET = pytest.mark.xfail(strict=True, reason="blind set below target, not tuned on: "
-                                 "hit@3 84.8% < 90%")
 REJECTION_BELOW = pytest.mark.xfail(strict=True, reason="blind set below target, not tuned on: "
                                     "rejection 91.3% < 95%")
 
@@ -62,7 +64,6 @@ def test_catalogue_questions_find_their_procedure_first(report: CodeReport, caps
     assert value is not None and value >= TARGETS["hit1"], f"hit1 {value} < {TARGETS['hit1']}"
 
 
-@BELOW_TARGET
 def test_catalogue_questions_find_their_procedure_in_the_first_three(report: CodeReport) -> None:
     value = report.rates()["hit3"]
     assert value is not None and value >= TARGETS["hit3"], f"hit3 {value} < {TARGETS['hit3']}"
