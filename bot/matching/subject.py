@@ -1,0 +1,138 @@
+"""The question's subject: rare naming words the best entry must hold to answer directly."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from itertools import pairwise
+
+from bot.knowledge.loader import KnowledgeBase
+from bot.knowledge.schema import Topic
+from bot.language.normalize import tokenize
+from bot.matching.entries import Entry, catalog_id, code_of
+from bot.matching.group import EntryGroup
+from bot.matching.terms import terms
+
+# A word or phrase is selective when at most this many entry names (procedure names, topic
+# titles and keywords) hold it: "văn bằng", "xuất bản" name a few procedures; "giấy", "cấp" all.
+SELECTIVE = 30
+RIVALS = 4  # the runners-up looked at: a subject one of them holds points away from the best
+Words = Callable[[str], list[str]]
+
+
+class Subjects:
+    """A curated topic may win on words other than what the question is about ("công nhận ...
+    nội dung văn bằng" taken by certification on "bản sao"). The subject is a word or phrase that
+    names procedures (in few entry names) and that the curated knowledge never uses for everyday
+    talk (family, places, time, feelings: every curated text is everyday talk). When the best
+    entry holds none of its texts with it but a runner-up does, the question is about something
+    else: the bot offers choices instead of answering."""
+
+    def __init__(self, kb: KnowledgeBase, entries: Mapping[str, Entry],
+                 groups: Sequence[EntryGroup], words: Words, stopwords: Collection[str],
+                 situational: Iterable[str] = ()) -> None:
+        """Args:
+            kb: the knowledge base (topic texts, abbreviations).
+            entries: every entry by id.
+            groups: the index's entry groups (their term statistics give the phrase counts).
+            words: folds a text into words (abbreviations expanded).
+            stopwords: words that name nothing.
+            situational: trigger words of the situational vocabulary (never a subject).
+        """
+        self._entries = entries
+        self._groups = groups
+        self._words = words
+        self._stop = frozenset(stopwords)
+        self._named: Counter[str] = Counter()
+        for entry in entries.values():
+            self._named.update(self._terms(*_names(entry)))
+        self._everyday = self._terms(*(text for topic in kb.topics.values()
+                                       for text in _topic_texts(topic)))
+        self._everyday |= _tags(kb.abbreviations) | set(situational)
+        self._topics = {tid: tuple(_topic_texts(topic)) for tid, topic in kb.topics.items()}
+        self._held: dict[str, frozenset[str]] = {}
+
+    def _terms(self, *texts: str) -> set[str]:
+        return {t for text in texts for t in terms(self._words(text), ())}
+
+    def held(self, entry_id: str) -> frozenset[str]:
+        """Every term of an entry's texts; a topic adds its facets and its listed procedures."""
+        cached = self._held.get(entry_id)
+        if cached is None:
+            entry = self._entries.get(entry_id)
+            texts = [t.text for t in entry.texts] if entry else []
+            for code in entry.codes if entry and code_of(entry_id) is None else ():
+                listed = self._entries.get(catalog_id(code))
+                texts += [t.text for t in listed.texts] if listed else []
+            cached = frozenset(self._terms(*texts, *self._topics.get(entry_id, ())))
+            self._held[entry_id] = cached
+        return cached
+
+    def units(self, tokens: Sequence[str]) -> list[str]:
+        """The question's words and two-word phrases, each word read once: a pair of content
+        words is a phrase when no overlapping pair is more common in the entries' texts."""
+        counts = [self._count(f"{a} {b}") if a not in self._stop and b not in self._stop
+                  and not (a.isdigit() or b.isdigit()) else 0
+                  for a, b in pairwise(tokens)]
+        out, paired = [], set()
+        for i, count in enumerate(counts):
+            before = counts[i - 1] if i else 0
+            after = counts[i + 1] if i + 1 < len(counts) else 0
+            if count and count >= before and count >= after and i not in paired:
+                out.append(f"{tokens[i]} {tokens[i + 1]}")
+                paired |= {i, i + 1}
+        out += [t for i, t in enumerate(tokens)
+                if i not in paired and t not in self._stop and not t.isdigit()]
+        return list(dict.fromkeys(out))
+
+    def _count(self, term: str) -> int:
+        return sum(len(g.stats.strength.get(term, ())) for g in self._groups)
+
+    def subjects(self, tokens: Sequence[str]) -> list[str]:
+        """The units that name procedures selectively and are not everyday talk."""
+        return [u for u in self.units(tokens)
+                if 0 < self._named.get(u, 0) <= SELECTIVE and u not in self._everyday]
+
+    def unheld(self, tokens: Sequence[str], ranked: Sequence[str], named: Collection[str]
+               ) -> tuple[str, ...]:
+        """The question's subjects the best entry does not hold while a runner-up does.
+
+        Args:
+            tokens: the question's tokens without its facet cues.
+            ranked: entry ids, best first.
+            named: topics a keyword phrase of the question names outright (never doubted).
+
+        Returns:
+            The subjects that point away from the best entry; () when it may answer.
+        """
+        if not ranked or ranked[0] in named:
+            return ()
+        best = self.held(ranked[0])
+        rivals = [self.held(r) for r in ranked[1:1 + RIVALS]]
+        return tuple(u for u in self.subjects(tokens)
+                     if u not in best and any(u in rival for rival in rivals))
+
+
+def _names(entry: Entry) -> list[str]:
+    """The texts that name an entry: a procedure's names, a topic's title and keywords."""
+    if code_of(entry.id) is not None:
+        return [t.text for t in entry.texts if t.sample]
+    return [entry.texts[0].text, *entry.keywords] if entry.texts else list(entry.keywords)
+
+
+def _topic_texts(topic: Topic) -> list[str]:
+    """Everything a curated topic says: title, keywords, questions, summary, facets, agency."""
+    note = topic.online.note if topic.online else None
+    return [topic.title, *topic.keywords, *topic.questions, topic.summary,
+            *topic.facets.values(), topic.agency or "", note or ""]
+
+
+def _tags(abbreviations: Mapping[str, str]) -> set[str]:
+    """Words the abbreviations extend with what they stand for ("hàn quốc" → "hàn quốc nước
+    ngoài"): a country or nationality is the case's detail, never its subject."""
+    out: set[str] = set()
+    for short, long in abbreviations.items():
+        key, value = tokenize(short), tokenize(long)
+        if len(value) > len(key) and value[:len(key)] == key:
+            out.update(key)
+    return out
