@@ -14,18 +14,19 @@ from bot.matching.group import EntryGroup
 from bot.matching.terms import terms
 
 # A word or phrase is selective when at most this many entry names (procedure names, topic
-# titles and keywords) hold it: "văn bằng", "xuất bản" name a few procedures; "giấy", "cấp" all.
+# titles and keywords) hold it: "chỉnh sửa", "xuất bản" name a few procedures; "giấy", "cấp" all.
 SELECTIVE = 30
 RIVALS = 4  # the runners-up looked at: a subject one of them holds points away from the best
 Words = Callable[[str], list[str]]
 
 
 class Subjects:
-    """A curated topic may win on words other than what the question is about ("công nhận ...
-    nội dung văn bằng" taken by certification on "bản sao"). The subject is a word or phrase that
-    names procedures (in few entry names) and that the curated knowledge never uses for everyday
-    talk (family, places, time, feelings: every curated text is everyday talk). When the best
-    entry holds none of its texts with it but a runner-up does, the question is about something
+    """A curated topic may win on words other than what the question is about (a correction of
+    a paper's content taken by the land topic on "giấy chứng nhận"). The subject is a word or
+    phrase that names procedures (in few entry names) and that citizens do not use for everyday
+    talk (family, places, time, feelings: the curated topics' sample questions are that talk),
+    nor a country (an abbreviation that adds "nước ngoài") or a situational trigger. When none
+    of the best entry's texts holds it but a runner-up's do, the question is about something
     else: the bot offers choices instead of answering."""
 
     def __init__(self, kb: KnowledgeBase, entries: Mapping[str, Entry],
@@ -46,9 +47,10 @@ class Subjects:
         self._named: Counter[str] = Counter()
         for entry in entries.values():
             self._named.update(self._terms(*_names(entry)))
-        self._everyday = self._terms(*(text for topic in kb.topics.values()
-                                       for text in _topic_texts(topic)))
-        self._everyday |= _tags(kb.abbreviations) | set(situational)
+        self._everyday = self._terms(*(q for topic in kb.topics.values()
+                                       for q in topic.questions))
+        self._tags = _tags(kb.abbreviations)
+        self._everyday |= set(situational)
         self._topics = {tid: tuple(_topic_texts(topic)) for tid, topic in kb.topics.items()}
         self._held: dict[str, frozenset[str]] = {}
 
@@ -70,20 +72,24 @@ class Subjects:
 
     def units(self, tokens: Sequence[str]) -> list[str]:
         """The question's words and two-word phrases, each word read once: a pair of content
-        words is a phrase when no overlapping pair is more common in the entries' texts."""
-        counts = [self._count(f"{a} {b}") if a not in self._stop and b not in self._stop
-                  and not (a.isdigit() or b.isdigit()) else 0
-                  for a, b in pairwise(tokens)]
+        words is a phrase when no overlapping pair is more cohesive in the entries' texts (seen
+        together in a larger share of the texts holding its rarer word)."""
+        glue = [self._cohesion(a, b) if a not in self._stop and b not in self._stop
+                and not (a.isdigit() or b.isdigit()) else 0.0 for a, b in pairwise(tokens)]
         out, paired = [], set()
-        for i, count in enumerate(counts):
-            before = counts[i - 1] if i else 0
-            after = counts[i + 1] if i + 1 < len(counts) else 0
-            if count and count >= before and count >= after and i not in paired:
+        for i, value in enumerate(glue):
+            before = glue[i - 1] if i else 0.0
+            after = glue[i + 1] if i + 1 < len(glue) else 0.0
+            if value and value >= before and value >= after and i not in paired:
                 out.append(f"{tokens[i]} {tokens[i + 1]}")
                 paired |= {i, i + 1}
         out += [t for i, t in enumerate(tokens)
                 if i not in paired and t not in self._stop and not t.isdigit()]
         return list(dict.fromkeys(out))
+
+    def _cohesion(self, first: str, second: str) -> float:
+        together = self._count(f"{first} {second}")
+        return together / max(min(self._count(first), self._count(second)), 1)
 
     def _count(self, term: str) -> int:
         return sum(len(g.stats.strength.get(term, ())) for g in self._groups)
@@ -91,7 +97,8 @@ class Subjects:
     def subjects(self, tokens: Sequence[str]) -> list[str]:
         """The units that name procedures selectively and are not everyday talk."""
         return [u for u in self.units(tokens)
-                if 0 < self._named.get(u, 0) <= SELECTIVE and u not in self._everyday]
+                if 0 < self._named.get(u, 0) <= SELECTIVE and u not in self._everyday
+                and not self._tags.intersection(u.split())]
 
     def unheld(self, tokens: Sequence[str], ranked: Sequence[str], named: Collection[str]
                ) -> tuple[str, ...]:
@@ -109,8 +116,14 @@ class Subjects:
             return ()
         best = self.held(ranked[0])
         rivals = [self.held(r) for r in ranked[1:1 + RIVALS]]
-        return tuple(u for u in self.subjects(tokens)
-                     if u not in best and any(u in rival for rival in rivals))
+        return tuple(u for u in self.subjects(tokens) if not _holds(best, u)
+                     and any(u in rival for rival in rivals))
+
+
+def _holds(held: frozenset[str], unit: str) -> bool:
+    """Whether an entry holds a unit: the phrase itself, or each of its words (a phrase the
+    question's word order made, "cấp | chứng chỉ", is no other subject than its words)."""
+    return unit in held or all(word in held for word in unit.split())
 
 
 def _names(entry: Entry) -> list[str]:
