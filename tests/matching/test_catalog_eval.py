@@ -41,8 +41,8 @@ REJECTION = 95.0  # as for the curated sets: questions outside the catalogue are
 # 70.2% / 83.8% / 91.3% (2026-12-04) unchanged with the subject rule (bot/matching/subject.py:
 # a topic that lacks a rare naming word a runner-up holds only suggests; must-not-claim lines
 # rejected 91.0% → 92.5% on catalog_outside_tune.jsonl and 95.2% → 97.6% on catalog_tune4.jsonl,
-# tuned on those, catalog_tune*.jsonl and the curated sets only, which are unchanged); the same once
-# ket-hon stopped listing 2.000806 and an issue goes before a revocation from far behind.
+# tuned on those, catalog_tune*.jsonl and the curated sets only, which are unchanged); the
+# same once ket-hon stopped listing 2.000806 and an issue goes before a far-ahead revocation.
 # strict=True: a marker must go as soon as its target is met.
 BELOW_TARGET = pytest.mark.xfail(strict=True, reason="blind set below target, not tuned on: "
                                  "hit@3 83.8% < 90%")
