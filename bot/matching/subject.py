@@ -57,18 +57,21 @@ class Subjects:
     def _terms(self, *texts: str) -> set[str]:
         return {t for text in texts for t in terms(self._words(text), ())}
 
-    def held(self, entry_id: str) -> frozenset[str]:
-        """Every term of an entry's texts; a topic adds its facets and its listed procedures."""
-        cached = self._held.get(entry_id)
-        if cached is None:
+    def holds(self, entry_id: str, term: str) -> bool:
+        """Whether an entry's texts hold a term: a procedure's indexed texts (name, field,
+        documents, result); a topic's texts, facets and listed procedures (cached per topic)."""
+        if code_of(entry_id) is not None:
+            return any(entry_id in g.stats.strength.get(term, ()) for g in self._groups)
+        held = self._held.get(entry_id)
+        if held is None:
             entry = self._entries.get(entry_id)
             texts = [t.text for t in entry.texts] if entry else []
-            for code in entry.codes if entry and code_of(entry_id) is None else ():
+            for code in entry.codes if entry else ():
                 listed = self._entries.get(catalog_id(code))
                 texts += [t.text for t in listed.texts] if listed else []
-            cached = frozenset(self._terms(*texts, *self._topics.get(entry_id, ())))
-            self._held[entry_id] = cached
-        return cached
+            held = self._held[entry_id] = frozenset(
+                self._terms(*texts, *self._topics.get(entry_id, ())))
+        return term in held
 
     def units(self, tokens: Sequence[str]) -> list[str]:
         """The question's words and two-word phrases, each word read once: a pair of content
@@ -106,7 +109,8 @@ class Subjects:
 
         Args:
             tokens: the question's tokens without its facet cues.
-            ranked: entry ids, best first.
+            ranked: entry ids, best first. A phrase the best holds word by word
+                ("cấp | chứng chỉ" made by the word order) is held.
             named: topics a keyword phrase of the question names outright (never doubted).
 
         Returns:
@@ -114,16 +118,10 @@ class Subjects:
         """
         if not ranked or ranked[0] in named:
             return ()
-        best = self.held(ranked[0])
-        rivals = [self.held(r) for r in ranked[1:1 + RIVALS]]
-        return tuple(u for u in self.subjects(tokens) if not _holds(best, u)
-                     and any(u in rival for rival in rivals))
-
-
-def _holds(held: frozenset[str], unit: str) -> bool:
-    """Whether an entry holds a unit: the phrase itself, or each of its words (a phrase the
-    question's word order made, "cấp | chứng chỉ", is no other subject than its words)."""
-    return unit in held or all(word in held for word in unit.split())
+        best, rivals = ranked[0], ranked[1:1 + RIVALS]
+        return tuple(u for u in self.subjects(tokens)
+                     if not (self.holds(best, u) or all(self.holds(best, w) for w in u.split()))
+                     and any(self.holds(rival, u) for rival in rivals))
 
 
 def _names(entry: Entry) -> list[str]:
