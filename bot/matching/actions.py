@@ -48,14 +48,17 @@ class Actions:
 
     def reorder(self, raw: Raw, tokens: Sequence[str]) -> None:
         """Put a procedure whose marked action the question does not name just behind the
-        best unmarked procedure close below it (scores are changed in place)."""
+        best unmarked procedure close below it, or below it by any score but explaining as
+        much of the question: a short "Thu hồi X" name beats the long "Cấp X đối với ..." on
+        similarity alone (scores are changed in place)."""
         top = [t for t in heapq.nlargest(ACTION_TOP * 2, raw, key=lambda t: raw[t][0])
                if code_of(t) is not None][:ACTION_TOP]
         for i, upper in enumerate(top):
             action = self.action(upper)
             if not action or contains(tokens, action):
                 continue
-            plain = next((t for t in top[i + 1:] if not self.action(t)
-                          and raw[t][0] >= CLOSE_SHARE * raw[upper][0]), None)
+            plain = next((t for t in top[i + 1:] if not self.action(t) and (
+                raw[t][0] >= CLOSE_SHARE * raw[upper][0] or raw[t][1] >= raw[upper][1] - TIE)),
+                None)
             if plain is not None and raw[plain][0] < raw[upper][0]:
                 raw[upper], raw[plain] = raw[plain], raw[upper]

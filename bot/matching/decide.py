@@ -32,15 +32,17 @@ def decide(result: MatchResult, cfg: MatchingConfig) -> Decision:
         cfg: thresholds and margin.
 
     Returns:
-        answer when the best topic is confident and clearly ahead of the runner-up; suggest
-        when some topics are plausible; miss otherwise.
+        answer when the best topic is confident, clearly ahead of the runner-up and holds the
+        question's subject (`MatchResult.unheld`, bot/matching/subject.py); suggest when some
+        topics are plausible; miss otherwise.
     """
     cands = result.candidates
     if not cands:
         return Decision("miss", None, 0.0, result.facet, ())
     best = cands[0]
     runner_up = cands[1].key if len(cands) > 1 else 0.0
-    if best.score >= cfg.answer_threshold and best.key - runner_up >= cfg.margin:
+    if (best.score >= cfg.answer_threshold and best.key - runner_up >= cfg.margin
+            and not result.unheld):
         return Decision("answer", best.topic_id, best.score, result.facet, ())
     plausible = tuple(c.topic_id for c in cands
                       if c.score >= cfg.suggest_threshold and best.key - c.key

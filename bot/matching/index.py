@@ -18,6 +18,7 @@ from bot.matching.fields import Fields
 from bot.matching.group import EntryGroup
 from bot.matching.ranking import calibrate, contains, doubt, fold_covered
 from bot.matching.situations import Situations
+from bot.matching.subject import Subjects
 from bot.matching.terms import terms
 from bot.matching.variants import Variants
 
@@ -77,6 +78,7 @@ class MatchResult:
     candidates: tuple[Candidate, ...]
     outside: bool = False  # the question names a service the knowledge base does not cover
     variants: tuple[str, ...] = ()  # variants of the best candidate ("did you mean" choices)
+    unheld: tuple[str, ...] = ()  # the question's subjects the best candidate does not hold
 
     @property
     def best(self) -> Candidate | None:
@@ -144,6 +146,9 @@ class TopicIndex:
                 self._outside[words[0]].append(words)
         self.topic_ids = tuple(kb.topics)
         self.situations = Situations()
+        self.subjects = Subjects(kb, self.entries, self.groups,
+                                 lambda text: self.normalizer.expand(tokenize(text)), self._stop,
+                                 self.situations.triggers())
 
     def _docs(self, entries: list[Entry], expander: Normalizer, vocab: set[str]
               ) -> list[tuple[str, list[str], float, bool]]:
@@ -274,8 +279,10 @@ class TopicIndex:
         kept = tuple(c for c in candidates[:limit] if c.score > 0)
         variants = self.variants.siblings(kept[0].topic_id,
                                           [c.topic_id for c in candidates[1:]]) if kept else ()
+        unheld = self.subjects.unheld(uncued, [c.topic_id for c in candidates],
+                                      self.named_topics(tokens))
         return MatchResult(" ".join(tokens), tuple(tokens), tuple(content), facet, kept,
-                           outside, variants)
+                           outside, variants, unheld)
 
     def _outside_of_names(self, raw: dict[str, tuple[float, float, float]],
                           phrases: list[tuple[str, ...]], content: Sequence[str]) -> None:

@@ -41,6 +41,11 @@ class Situations:
     def __len__(self) -> int:
         return sum(len(rules) for rules in self._rules.values())
 
+    def triggers(self) -> set[str]:
+        """The words and two-word phrases of every trigger ("bị mất" → "bi", "mat", "bi mat")."""
+        return {t for rules in self._rules.values() for words, _ in rules
+                for t in _terms(list(words))}
+
     def lent(self, tokens: Sequence[str]) -> list[str]:
         """The terms (words and two-word phrases) the question's situations lend it, without
         the terms it already holds.
