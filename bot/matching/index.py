@@ -269,6 +269,9 @@ class TopicIndex:
                                 round(cov, 3), fz, s, codes.get(tid))
                       for tid, (s, cov, fz) in calibrate(shown, self.weights.lead).items()]
         candidates.sort(key=lambda c: (-c.key, c.topic_id))
+        # Decided on the scores' own order, as the answer is: the alternatives only reorder.
+        unheld = self.subjects.unheld(uncued, [c.topic_id for c in candidates],
+                                      self.named_topics(tokens))
         if candidates:  # the places behind the best: see bot/matching/alternatives.py
             head = candidates[0].topic_id
             order = self.alternatives.order((head, *raw[head][:2]), [
@@ -279,8 +282,6 @@ class TopicIndex:
         kept = tuple(c for c in candidates[:limit] if c.score > 0)
         variants = self.variants.siblings(kept[0].topic_id,
                                           [c.topic_id for c in candidates[1:]]) if kept else ()
-        unheld = self.subjects.unheld(uncued, [c.topic_id for c in candidates],
-                                      self.named_topics(tokens))
         return MatchResult(" ".join(tokens), tuple(tokens), tuple(content), facet, kept,
                            outside, variants, unheld)
 

@@ -125,9 +125,10 @@ class Subjects:
 
 
 def _names(entry: Entry) -> list[str]:
-    """The texts that name an entry: a procedure's names, a topic's title and keywords."""
+    """The texts that name an entry: a procedure's official name (not the names people use
+    for it, knowledge/aliases.yaml: those are talk), a topic's title and keywords."""
     if code_of(entry.id) is not None:
-        return [t.text for t in entry.texts if t.sample]
+        return [entry.texts[0].text] if entry.texts else []
     return [entry.texts[0].text, *entry.keywords] if entry.texts else list(entry.keywords)
 
 
