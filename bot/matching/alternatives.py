@@ -22,7 +22,7 @@ from bot.matching.ranking import doubt
 log = logging.getLogger(__name__)
 
 MODEL = Path(__file__).with_name("alternatives.json")
-POOL = 20  # entries behind the best one that the model may bring forward
+POOL = 12  # entries behind the best one that the model may bring forward
 KEPT = 2  # of the hand-made places behind the best, these may be kept...
 CLOSE = 0.9  # ...by a curated topic shown with at least this share of the best one's score
 RANKS = 5  # the first few places of the hand-made order are features of their own

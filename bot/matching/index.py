@@ -271,7 +271,7 @@ class TopicIndex:
         candidates.sort(key=lambda c: (-c.key, c.topic_id))
         # Decided on the scores' own order, as the answer is: the alternatives only reorder.
         unheld = self.subjects.unheld(uncued, [c.topic_id for c in candidates],
-                                      self.named_topics(tokens))
+                                      lambda: self.named_topics(tokens))
         if candidates:  # the places behind the best: see bot/matching/alternatives.py
             head = candidates[0].topic_id
             order = self.alternatives.order((head, *raw[head][:2]), [

@@ -103,25 +103,27 @@ class Subjects:
                 if 0 < self._named.get(u, 0) <= SELECTIVE and u not in self._everyday
                 and not self._tags.intersection(u.split())]
 
-    def unheld(self, tokens: Sequence[str], ranked: Sequence[str], named: Collection[str]
-               ) -> tuple[str, ...]:
+    def unheld(self, tokens: Sequence[str], ranked: Sequence[str],
+               named: Callable[[], Collection[str]]) -> tuple[str, ...]:
         """The question's subjects the best entry does not hold while a runner-up does.
 
         Args:
             tokens: the question's tokens without its facet cues.
             ranked: entry ids, best first. A phrase the best holds word by word
                 ("cấp | chứng chỉ" made by the word order) is held.
-            named: topics a keyword phrase of the question names outright (never doubted).
+            named: topics a keyword phrase of the question names outright (never doubted);
+                called only when some subject is not held.
 
         Returns:
             The subjects that point away from the best entry; () when it may answer.
         """
-        if not ranked or ranked[0] in named:
+        if not ranked:
             return ()
         best, rivals = ranked[0], ranked[1:1 + RIVALS]
-        return tuple(u for u in self.subjects(tokens)
-                     if not (self.holds(best, u) or all(self.holds(best, w) for w in u.split()))
-                     and any(self.holds(rival, u) for rival in rivals))
+        found = tuple(u for u in self.subjects(tokens)
+                      if not (self.holds(best, u) or all(self.holds(best, w) for w in u.split()))
+                      and any(self.holds(rival, u) for rival in rivals))
+        return () if found and best in named() else found
 
 
 def _names(entry: Entry) -> list[str]:
