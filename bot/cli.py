@@ -67,7 +67,8 @@ def cmd_kb_check(args: argparse.Namespace, config: Config) -> int:
     questions = sum(len(t.questions) for t in kb.topics.values())
     print(f"ok: {len(kb.topics)} topics ({len(kb.required_ids)} required by the catalogue, "
           f"all present), {questions} sample questions, {len(kb.abbreviations)} abbreviations, "
-          f"{len(brain.flows)} flows, version {kb.version}")
+          f"{len(brain.flows)} flows, {sum(map(len, aliases.values()))} common names of "
+          f"{len(aliases)} catalogue procedures, version {kb.version}")
     return 0
 
 
