@@ -13,7 +13,7 @@ from bot.matching.terms import TermStats
 # Candidate generation: entries are gathered from the posting lists of the question's
 # selective terms (at most POSTING_CAP entries hold them), the best CANDIDATES by that partial
 # mass are scored in full. Common words ("cap", "giay") still count in the full score.
-POSTING_CAP = 200
+POSTING_CAP = 400
 CANDIDATES = 40
 # Character-level comparison (the costliest signal) only for the best of them by words.
 FUZZY_TOP = 8
