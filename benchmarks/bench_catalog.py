@@ -88,6 +88,14 @@ def _measure(name: str, build: Callable[[], Any], ranker: Callable[[Any], Ranker
         cpu.append((time.process_time() - start_cpu) * 1000)
         hit1 += bool(codes) and bool(gold & set(codes[0]))
         hit3 += any(gold & set(c) for c in codes[:3])
+    # The same questions again: the per-entry caches the first pass filled (names as words)
+    # are warm, as in a bot that has been answering for a while.
+    again = []
+    for text, _ in questions:
+        start_cpu = time.process_time()
+        rank(text)
+        again.append((time.process_time() - start_cpu) * 1000)
+    again.sort()
     del built
     gc.collect()
     mem, kept = retained_mb(build)
@@ -102,7 +110,8 @@ def _measure(name: str, build: Callable[[], Any], ranker: Callable[[Any], Ranker
     # counts the time the process waited for a core.
     return (f"  {name:<8} build {build_s:6.2f} s  heap {mem:6.1f} MB  p50 {pct(.5):6.2f} ms  "
             f"p95 {pct(.95):6.2f} ms  p99 {pct(.99):6.2f} ms  (CPU p50 {pct(.5, cpu):5.2f} "
-            f"p99 {pct(.99, cpu):5.2f})  hit@1 {100 * hit1 / n:5.1f}%  "
+            f"p99 {pct(.99, cpu):5.2f}; again p50 {pct(.5, again):5.2f} p99 "
+            f"{pct(.99, again):5.2f})  hit@1 {100 * hit1 / n:5.1f}%  "
             f"hit@3 {100 * hit3 / n:5.1f}%  ({n} questions)")
 
 
