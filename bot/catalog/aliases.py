@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from bot.language.normalize import fold
+from bot.language.normalize import fold_phrase
 from bot.yamlio import LineDict, LineList, YamlError, load_file
 
 FILE_NAME = "aliases.yaml"
@@ -59,14 +59,10 @@ def load_aliases(directory: str | Path) -> tuple[Aliases, list[YamlError]]:
             if problem:
                 errors.append(YamlError(path, names.line_of(i), f"aliases: {code}: {problem}"))
                 continue
-            owner[_key(name)] = code
+            owner[fold_phrase(name)] = code
             kept.append(name.strip())
         out[code.strip()] = tuple(kept)
     return out, errors
-
-
-def _key(text: str) -> str:
-    return " ".join(fold(text).lower().split())
 
 
 def _problem(code: str, name: object, owner: dict[str, str]) -> str | None:
@@ -75,7 +71,7 @@ def _problem(code: str, name: object, owner: dict[str, str]) -> str | None:
         return "empty name"
     if len(name) > MAX_LENGTH:
         return f"name longer than {MAX_LENGTH} characters"
-    other = owner.get(_key(name))
+    other = owner.get(fold_phrase(name))
     if other is not None:
         return f"{name!r} is already a name of {other}"
     return None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.catalog.store import Catalog, CatalogError, empty_catalog, load_catalog
 from bot.config import Config
-from bot.language.normalize import fold
+from bot.language.normalize import fold_phrase
 
 log = logging.getLogger(__name__)
 BUNDLED_NAME = "national/tthc.json.gz"
@@ -41,7 +41,7 @@ def store_path(config: Config) -> Path | None:
 
 def level_key(name: str) -> str | None:
     """'tỉnh', 'Cấp tỉnh', 'tinh' → 'tinh'; None when it names no level."""
-    return _LEVEL_ALIASES.get(" ".join(fold(name).split()))
+    return _LEVEL_ALIASES.get(fold_phrase(name))
 
 
 def _load_cached(path: Path) -> Catalog:
@@ -80,12 +80,12 @@ def load_unfiltered(config: Config) -> Catalog:
 def filter_catalog(catalog: Catalog, levels: Iterable[str], fields: Iterable[str]) -> Catalog:
     """Keep procedures carried out at any of `levels` and in any of `fields` (empty: all)."""
     wanted_levels = {level_key(x) or x for x in levels}
-    wanted_fields = {" ".join(fold(x).split()) for x in fields}
+    wanted_fields = {fold_phrase(x) for x in fields}
     if not wanted_levels and not wanted_fields:
         return catalog
     kept = {code: proc for code, proc in catalog.procedures.items()
             if (not wanted_levels or wanted_levels.intersection(proc.levels))
-            and (not wanted_fields or " ".join(fold(proc.field).split()) in wanted_fields)}
+            and (not wanted_fields or fold_phrase(proc.field) in wanted_fields)}
     tag = "|".join(sorted(wanted_levels)) + "#" + "|".join(sorted(wanted_fields))
     version = hashlib.sha256(f"{catalog.version}/{tag}".encode()).hexdigest()[:16]
     return dataclasses.replace(catalog, procedures=kept, version=version,

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 from bot.core import texts
 from bot.core.models import Button, Link, Reply
 from bot.flows.loader import Flow, Step
-from bot.language.normalize import fold, tokenize
+from bot.language.normalize import fold_phrase, tokenize
 
 NAV_WORDS = {
     "back": {"quay lai", "tro lai", "lui lai", "back", "buoc truoc", "quay ve"},
@@ -224,7 +224,7 @@ def _match_label(normalized: str, labels: Sequence[str]) -> int | None:
         return None
     best, best_score = None, 0.0
     for i, label in enumerate(labels):
-        folded = " ".join(fold(label).split())
+        folded = fold_phrase(label)
         folded = "".join(c for c in folded if c.isalnum() or c == " ").strip()
         score = fuzz.ratio(normalized, folded)
         if score > best_score:

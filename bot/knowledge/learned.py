@@ -11,17 +11,13 @@ from typing import Any
 import yaml
 
 from bot.knowledge.schema import Topic
-from bot.language.normalize import fold
+from bot.language.normalize import fold_phrase
 from bot.yamlio import LineDict, LineList, YamlError, load_file
 
 FILE_NAME = "learned.yaml"
 MAX_LENGTH = 200
 HEADER = ("# Sample questions learned from citizens' questions in the staff console's inbox.\n"
           "# Written by the staff console (/staff/); validated by `dvcbot kb check`.\n")
-
-
-def _key(text: str) -> str:
-    return " ".join(fold(text).lower().split())
 
 
 def read_raw(directory: str | Path) -> dict[str, list[str]]:
@@ -58,7 +54,7 @@ def apply_learned(directory: str | Path, topics: dict[str, Topic]) -> list[YamlE
         return [YamlError(path, getattr(data, "line", 1), "expected a mapping 'learned:'")]
     errors = [YamlError(path, data.line_of(k), f"unknown top-level key {k!r}")
               for k in data if k != "learned"]
-    owners = {_key(q): tid for tid, t in topics.items() for q in t.questions}
+    owners = {fold_phrase(q): tid for tid, t in topics.items() for q in t.questions}
     for tid, phrases in (data.get("learned") or {}).items():
         errors.extend(_apply_one(path, data["learned"], tid, phrases, topics, owners))
     return errors
@@ -79,11 +75,11 @@ def _apply_one(path: Path, node: LineDict, tid: str, phrases: Any, topics: dict[
         elif len(phrase) > MAX_LENGTH:
             errors.append(YamlError(path, where, f"learned: {tid}: question longer than "
                                                  f"{MAX_LENGTH} characters"))
-        elif owners.get(_key(phrase), tid) != tid:
+        elif owners.get(key := fold_phrase(phrase), tid) != tid:
             errors.append(YamlError(path, where, f"learned: {tid}: {phrase!r} is already a "
-                                                 f"sample question of {owners[_key(phrase)]}"))
-        elif _key(phrase) not in owners:
-            owners[_key(phrase)] = tid
+                                                 f"sample question of {owners[key]}"))
+        elif key not in owners:
+            owners[key] = tid
             added.append(phrase.strip())
     if added:
         topic = topics[tid]

@@ -62,6 +62,12 @@ def fold(text: str) -> str:
     return nfc(text).translate(_FOLD_TABLE)
 
 
+def fold_phrase(text: str) -> str:
+    """Folded, with runs of white space as one space: 'Cấp  Tỉnh ' → 'cap tinh'. The key under
+    which two spellings of one name or phrase compare equal."""
+    return " ".join(fold(text).split())
+
+
 def has_diacritics(text: str) -> bool:
     """Tell whether the text carries any Vietnamese diacritic (including đ)."""
     return any(_fold_char(c) != c.lower() for c in text if c.isalpha())
