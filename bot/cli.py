@@ -59,9 +59,9 @@ def cmd_kb_check(args: argparse.Namespace, config: Config) -> int:
 
     for warning in unknown_codes(kb.topics.values(), brain.catalog.procedures):
         print(f"warning: {warning}", file=sys.stderr)  # the topic still answers its questions
-    from bot.catalog.aliases import load_aliases, unknown_alias_codes
+    from bot.catalog.aliases import unknown_alias_codes
 
-    aliases, _ = load_aliases(config.knowledge_dir)  # their problems stopped build_brain
+    aliases = brain.aliases
     for warning in unknown_alias_codes(config.knowledge_dir, aliases, brain.catalog.procedures):
         print(f"warning: {warning}", file=sys.stderr)
     questions = sum(len(t.questions) for t in kb.topics.values())

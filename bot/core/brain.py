@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.catalog.aliases import load_aliases
+from bot.catalog.aliases import Aliases, load_aliases
 from bot.catalog.effective import catalog_stamp, effective_catalog
 from bot.catalog.entries import procedure_entries
 from bot.catalog.store import Catalog, CatalogError
@@ -30,6 +30,7 @@ class Brain:
     flows: dict[str, Flow]
     engine: FlowEngine
     catalog: Catalog  # the national procedure catalogue (bot.catalog.effective_catalog)
+    aliases: Aliases  # names people use for its procedures (knowledge/aliases.yaml)
 
 
 def build_brain(config: Config) -> Brain:
@@ -65,7 +66,8 @@ def build_brain(config: Config) -> Brain:
         raise KnowledgeError(errors)
     index = TopicIndex(kb, extra=procedure_entries(catalog.procedures.values(),
                                                    aliases=aliases))
-    return Brain(kb, index, flows, FlowEngine(flows, config.flows.expiry_hours * 3600), catalog)
+    return Brain(kb, index, flows, FlowEngine(flows, config.flows.expiry_hours * 3600), catalog,
+                 aliases)
 
 
 def source_stamp(config: Config) -> tuple[tuple[str, float], ...]:
