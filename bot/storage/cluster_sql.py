@@ -69,7 +69,7 @@ async def inbox_take(db: aiosqlite.Connection, channel: str, update_id: str,
 
 
 async def outbox_put(db: aiosqlite.Connection, channel: str, update_id: str, replies: str,
-                    now: float, holder: str) -> None:
+                     now: float, holder: str) -> None:
     """Keep the replies, claimed no longer than any inbox row `holder` holds on the channel:
     whoever takes the event over must be able to take its replies too. (The event's own row
     cannot be found by key: channels key the inbox on the platform's id and the turn on that
